@@ -1,0 +1,73 @@
+// The desired state: what the YAML files say, validated, with defaults filled in and a location on every entry.
+import type { SourceLocation } from '../errors.js';
+import type { Secret } from '../secret.js';
+
+export type Enforcement = 'enabled' | 'disabled' | 'testing';
+export type ContentType = 'json' | 'form';
+export type Kind = 'environment' | 'hook' | 'webhook';
+export const KINDS: readonly Kind[] = ['environment', 'hook', 'webhook'];
+
+/** The name a hook uses for the built-in environment. */
+export const DEFAULT_ENVIRONMENT_NAME = 'Default';
+
+export const GLOBAL_WEBHOOK_EVENTS = [
+  'user',
+  'organization',
+  'repository',
+  'team',
+  'member',
+  'membership',
+  'fork',
+  'ping',
+] as const;
+
+export interface PruneSettings {
+  environments: boolean;
+  hooks: boolean;
+  webhooks: boolean;
+}
+
+interface Entry {
+  /** `absent: true`: delete the object if it exists, even without prune. */
+  absent: boolean;
+  location: SourceLocation;
+}
+
+export interface DesiredEnvironment extends Entry {
+  name: string;
+  image_url: string;
+  previous_names: string[];
+}
+
+export interface DesiredHook extends Entry {
+  name: string;
+  script: string;
+  /** owner/name */
+  script_repository: string;
+  /** The name of an environment declared in the config, or DEFAULT_ENVIRONMENT_NAME. */
+  environment: string;
+  enforcement: Enforcement;
+  allow_downstream_configuration: boolean;
+  previous_names: string[];
+}
+
+export interface DesiredWebhook extends Entry {
+  url: string;
+  content_type: ContentType;
+  /** undefined: the config has no `secret` key, leave the live secret alone. Empty Secret: no secret. */
+  secret: Secret | undefined;
+  insecure_ssl: boolean;
+  /** Sorted, unique. */
+  events: string[];
+  active: boolean;
+}
+
+export interface DesiredState {
+  version: 1;
+  prune: PruneSettings;
+  environments: DesiredEnvironment[];
+  hooks: DesiredHook[];
+  webhooks: DesiredWebhook[];
+  /** The files the state was read from. */
+  files: string[];
+}

@@ -1,0 +1,59 @@
+// The admin API as the rest of the pipeline sees it: typed calls, no HTTP in sight.
+// `createAdminApi` (client.ts) implements it over Octokit; tests may implement it in memory.
+import type { ContentType, Enforcement } from '../config/types.js';
+import type { DownloadStatus, ObservedEnvironment, ObservedHook, ObservedState, ObservedWebhook } from './types.js';
+
+export interface HookRequest {
+  name: string;
+  script: string;
+  script_repository: string;
+  environmentId: number;
+  enforcement: Enforcement;
+  allow_downstream_configuration: boolean;
+}
+
+export interface WebhookRequest {
+  url: string;
+  content_type: ContentType;
+  insecure_ssl: boolean;
+  events: string[];
+  active: boolean;
+  /** The real secret; undefined sends none. Never the mask. */
+  secret: string | undefined;
+}
+
+export interface StartDownloadResult {
+  /** false when the server said a download was already in progress (422); poll it all the same. */
+  started: boolean;
+  status: DownloadStatus;
+}
+
+export interface ScriptCheck {
+  repositoryExists: boolean;
+  defaultBranch?: string;
+  scriptExists: boolean;
+  /** undefined when the API does not say. */
+  executable?: boolean;
+}
+
+export interface AdminApi {
+  /** Lists the three kinds (all pages), normalized. */
+  observe(): Promise<ObservedState>;
+
+  createEnvironment(body: { name: string; image_url: string }): Promise<ObservedEnvironment>;
+  updateEnvironment(id: number, body: { name?: string; image_url?: string }): Promise<ObservedEnvironment>;
+  deleteEnvironment(id: number): Promise<void>;
+  startDownload(id: number): Promise<StartDownloadResult>;
+  getLatestDownload(id: number): Promise<DownloadStatus>;
+
+  createHook(body: HookRequest): Promise<ObservedHook>;
+  updateHook(id: number, body: Partial<HookRequest>): Promise<ObservedHook>;
+  deleteHook(id: number): Promise<void>;
+
+  createWebhook(body: WebhookRequest): Promise<ObservedWebhook>;
+  updateWebhook(id: number, body: WebhookRequest): Promise<ObservedWebhook>;
+  deleteWebhook(id: number): Promise<void>;
+
+  /** Preflight: does the script exist on the repository's default branch? */
+  checkScript(repository: string, script: string): Promise<ScriptCheck>;
+}
