@@ -1,5 +1,5 @@
 // The admin API as the rest of the pipeline sees it: typed calls, no HTTP in sight.
-// `createAdminApi` (client.ts) implements it over Octokit; tests may implement it in memory.
+// `createAdminApi` (admin-api.ts) implements it over Octokit; tests may implement it in memory.
 import type { ContentType, Enforcement } from '../config/types.js';
 import type { DownloadStatus, ObservedEnvironment, ObservedHook, ObservedState, ObservedWebhook } from './types.js';
 

@@ -1,0 +1,82 @@
+// Makes test/contract/ghes-3.19.extract.json: the operations ghes-gitops calls, cut from GitHub's OpenAPI
+// description of GHES 3.19 (npm @octokit/openapi), with $refs resolved and prose dropped, so the contract
+// test can check every request the integration suite sends (and every simulator response) without the
+// 11 MB original. Run: node scripts/extract-openapi.mjs
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const version = '3.19';
+const specPath = require.resolve(`@octokit/openapi/generated/ghes-${version}.json`);
+const spec = JSON.parse(readFileSync(specPath, 'utf8'));
+const { version: packageVersion } = JSON.parse(readFileSync(require.resolve('@octokit/openapi/package.json'), 'utf8'));
+
+const wanted = [
+  /^\/admin\/hooks/,
+  /^\/admin\/pre-receive-/,
+  /^\/meta$/,
+  /^\/repos\/\{owner\}\/\{repo\}$/,
+  /^\/repos\/\{owner\}\/\{repo\}\/contents\/\{path\}$/,
+];
+const methods = ['get', 'post', 'patch', 'put', 'delete'];
+const dropped = new Set(['description', 'summary', 'examples', 'example', 'externalDocs', 'x-github', 'tags']);
+
+function resolveRefs(node, seen = []) {
+  if (Array.isArray(node)) return node.map((item) => resolveRefs(item, seen));
+  if (node === null || typeof node !== 'object') return node;
+  if (typeof node.$ref === 'string') {
+    if (seen.includes(node.$ref)) return {}; // a recursive schema: accept anything below this point
+    const target = node.$ref
+      .slice(2)
+      .split('/')
+      .reduce((obj, key) => obj[key.replaceAll('~1', '/').replaceAll('~0', '~')], spec);
+    return resolveRefs(target, [...seen, node.$ref]);
+  }
+  const out = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (dropped.has(key) && typeof value !== 'object') continue;
+    if (dropped.has(key) && key !== 'description') continue;
+    out[key] = resolveRefs(value, seen);
+  }
+  return out;
+}
+
+const operations = [];
+for (const [path, item] of Object.entries(spec.paths)) {
+  if (!wanted.some((re) => re.test(path))) continue;
+  for (const method of methods) {
+    const op = item[method];
+    if (!op) continue;
+    // Of the repository endpoints only the preflight's two reads are used; their huge response schemas are
+    // not needed to check requests.
+    const isRepo = path.startsWith('/repos/');
+    if (isRepo && method !== 'get') continue;
+    const body = op.requestBody?.content?.['application/json'];
+    const responses = {};
+    for (const [status, response] of Object.entries(op.responses ?? {})) {
+      const resolved = resolveRefs(response);
+      responses[status] = isRepo ? null : (resolved.content?.['application/json']?.schema ?? null);
+    }
+    operations.push({
+      operationId: op.operationId,
+      method: method.toUpperCase(),
+      path,
+      parameters: resolveRefs([...(item.parameters ?? []), ...(op.parameters ?? [])]).map((p) => ({
+        name: p.name,
+        in: p.in,
+        required: p.required ?? false,
+        schema: p.schema ?? {},
+      })),
+      requestBody: body ? { required: op.requestBody.required ?? false, schema: resolveRefs(body.schema) } : null,
+      responses,
+    });
+  }
+}
+operations.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+const out = resolve(import.meta.dirname, '..', 'test', 'contract', `ghes-${version}.extract.json`);
+writeFileSync(
+  out,
+  `${JSON.stringify({ source: `@octokit/openapi@${packageVersion} generated/ghes-${version}.json`, operations }, null, 2)}\n`,
+);
+console.log(`wrote ${operations.length} operations to ${out}`);

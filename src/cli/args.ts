@@ -1,0 +1,204 @@
+// Command-line parsing: one table of commands and their flags, shared by the parser and `--help`.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UserError } from '../errors.js';
+import { TOOL_NAME } from '../version.js';
+
+export type CommandName = 'validate' | 'plan' | 'apply' | 'export' | 'simulate';
+
+interface FlagSpec {
+  type: 'string' | 'boolean';
+  value?: string;
+  help: string;
+}
+
+const configFlag: FlagSpec = {
+  type: 'string',
+  value: 'PATH',
+  help: 'desired-state file, or a directory whose *.yml/*.yaml files are merged (default: ghes-gitops.yml)',
+};
+const apiUrlFlag: FlagSpec = {
+  type: 'string',
+  value: 'URL',
+  help: 'GHES API URL, e.g. https://ghes.example.com/api/v3 (default: $GHES_API_URL, then $GITHUB_API_URL)',
+};
+const requestTimeoutFlag: FlagSpec = {
+  type: 'string',
+  value: 'SECONDS',
+  help: 'abandon (and retry when safe) a request that takes longer (default: 30)',
+};
+const syncSecretsFlag: FlagSpec = {
+  type: 'boolean',
+  help: 'send configured webhook secrets even when the live webhook has one (secrets cannot be read back)',
+};
+const verboseFlag: FlagSpec = { type: 'boolean', help: 'log every request (never the token or a secret)' };
+const noColorFlag: FlagSpec = { type: 'boolean', help: 'no ANSI colours (also: the NO_COLOR environment variable)' };
+
+export const COMMANDS: Record<CommandName, { summary: string; usage: string; flags: Record<string, FlagSpec> }> = {
+  validate: {
+    summary: 'check the desired state against the schema and its cross-references; sends nothing',
+    usage: 'validate [--config PATH]',
+    flags: { config: configFlag },
+  },
+  plan: {
+    summary: 'show what apply would change on the instance',
+    usage: 'plan [--config PATH] [--api-url URL] [--format text|json|markdown] [--detailed-exitcode]',
+    flags: {
+      config: configFlag,
+      'api-url': apiUrlFlag,
+      format: { type: 'string', value: 'FORMAT', help: 'text (default), json or markdown' },
+      'detailed-exitcode': {
+        type: 'boolean',
+        help: 'exit 0 when there is no change, 2 when there are changes, 1 on error',
+      },
+      out: { type: 'string', value: 'FILE', help: 'also write the plan as JSON to FILE' },
+      'sync-secrets': syncSecretsFlag,
+      'request-timeout': requestTimeoutFlag,
+      verbose: verboseFlag,
+      'no-color': noColorFlag,
+    },
+  },
+  apply: {
+    summary: 'change the instance to match the desired state',
+    usage: 'apply [--config PATH] [--api-url URL] [--dry-run] [--concurrency N] [--allow-mass-delete]',
+    flags: {
+      config: configFlag,
+      'api-url': apiUrlFlag,
+      'dry-run': { type: 'boolean', help: 'print what would be done; send no mutating request' },
+      concurrency: {
+        type: 'string',
+        value: 'N',
+        help: 'operations in flight at once (default: 4; 1 is the most conservative)',
+      },
+      'download-timeout': {
+        type: 'string',
+        value: 'DURATION',
+        help: 'how long to wait for an environment download, e.g. 600, 90s, 10m (default: 10m)',
+      },
+      'allow-mass-delete': {
+        type: 'boolean',
+        help: 'allow a plan that deletes every live object of a kind, or more than half of them',
+      },
+      'sync-secrets': syncSecretsFlag,
+      'skip-preflight': { type: 'boolean', help: 'do not check that hook scripts exist before applying' },
+      format: { type: 'string', value: 'FORMAT', help: 'text (default) or json' },
+      'detailed-exitcode': {
+        type: 'boolean',
+        help: 'exit 0 when nothing changed, 2 when changes were applied, 1 on error',
+      },
+      'request-timeout': requestTimeoutFlag,
+      verbose: verboseFlag,
+      'no-color': noColorFlag,
+    },
+  },
+  export: {
+    summary: 'write the live configuration as desired-state YAML (to adopt an existing instance)',
+    usage: 'export [--api-url URL] [--output FILE]',
+    flags: {
+      'api-url': apiUrlFlag,
+      output: { type: 'string', value: 'FILE', help: 'write to FILE instead of stdout' },
+      'request-timeout': requestTimeoutFlag,
+      verbose: verboseFlag,
+    },
+  },
+  simulate: {
+    summary: 'serve an in-memory GHES admin API on loopback, to try the tool without an instance',
+    usage: 'simulate [--port N] [--state FILE]',
+    flags: {
+      port: { type: 'string', value: 'N', help: 'port to listen on (default: 8080; 0 picks a free one)' },
+      state: { type: 'string', value: 'FILE', help: 'initial state, as JSON (see the README)' },
+      'download-ms': {
+        type: 'string',
+        value: 'MS',
+        help: 'how long a simulated environment download takes (default: 2000)',
+      },
+    },
+  },
+};
+
+export type ParsedFlags = Record<string, string | boolean | undefined>;
+
+export type Invocation =
+  | { kind: 'help'; command?: CommandName }
+  | { kind: 'version' }
+  | { kind: 'command'; command: CommandName; flags: ParsedFlags };
+
+export function parseInvocation(argv: string[]): Invocation {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    const topic = rest[0];
+    return { kind: 'help', command: isCommand(topic) ? topic : undefined };
+  }
+  if (first === '--version' || first === '-v' || first === 'version') return { kind: 'version' };
+  if (!isCommand(first)) {
+    throw new UserError(
+      `unknown command \`${first}\`. Commands: ${Object.keys(COMMANDS).join(', ')}. See \`${TOOL_NAME} --help\`.`,
+    );
+  }
+  const spec = COMMANDS[first];
+  const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
+  for (const [name, flag] of Object.entries(spec.flags)) options[name] = { type: flag.type };
+  let values: ParsedFlags;
+  try {
+    values = parseArgs({ args: rest, options, allowPositionals: false, strict: true }).values as ParsedFlags;
+  } catch (error) {
+    throw new UserError(`${(error as Error).message.split('\n')[0]}. See \`${TOOL_NAME} ${first} --help\`.`);
+  }
+  if (values.help) return { kind: 'help', command: first };
+  return { kind: 'command', command: first, flags: values };
+}
+
+function isCommand(name: string | undefined): name is CommandName {
+  return name !== undefined && Object.hasOwn(COMMANDS, name);
+}
+
+export function helpText(command?: CommandName): string {
+  if (!command) {
+    const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+    return [
+      `${TOOL_NAME}: GitHub Enterprise Server site-admin configuration as code`,
+      '(pre-receive environments, pre-receive hooks and global webhooks).',
+      '',
+      `Usage: ${TOOL_NAME} <command> [flags]`,
+      '',
+      'Commands:',
+      ...Object.entries(COMMANDS).map(([name, spec]) => `  ${name.padEnd(width)}  ${spec.summary}`),
+      '',
+      'Connection: the token comes from $GHES_TOKEN (else $GITHUB_TOKEN), never from a flag: a site',
+      "administrator's personal access token (classic) with the site_admin scope.",
+      '',
+      'Exit codes: 0 success, 1 error, 2 changes (with --detailed-exitcode), 130/143 interrupted.',
+      `Run \`${TOOL_NAME} <command> --help\` for a command's flags; \`${TOOL_NAME} --version\` for the version.`,
+    ].join('\n');
+  }
+  const spec = COMMANDS[command];
+  const rows = Object.entries(spec.flags).map(([name, flag]) => [
+    `--${name}${flag.value ? ` ${flag.value}` : ''}`,
+    flag.help,
+  ]);
+  rows.push(['-h, --help', 'show this help']);
+  const width = Math.max(...rows.map(([left]) => left!.length));
+  return [
+    `Usage: ${TOOL_NAME} ${spec.usage}`,
+    '',
+    `${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.`,
+    '',
+    'Flags:',
+    ...rows.map(([left, help]) => `  ${left!.padEnd(width)}  ${help}`),
+  ].join('\n');
+}
+
+/** `600`, `90s`, `10m`, `1h` → milliseconds. */
+export function parseDuration(text: string, flag: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) throw new UserError(`--${flag} takes a duration such as 600, 90s or 10m, not \`${text}\``);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's'] ?? 1000;
+  return Number(match[1]) * unit;
+}
+
+export function parsePositiveInt(text: string, flag: string, max = 64): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new UserError(`--${flag} takes a whole number from 1 to ${max}, not \`${text}\``);
+  }
+  return value;
+}

@@ -1,0 +1,179 @@
+// One function per command. Data (plans, exports) goes to stdout; progress and diagnostics to stderr.
+import { writeFile } from 'node:fs/promises';
+import type { ApplyResult } from '../apply/types.js';
+import { UserError } from '../errors.js';
+import { resolveConnection } from '../github/connection.js';
+import { renderApplyText } from '../report/apply.js';
+import { renderExport } from '../report/export.js';
+import { renderPlanJson, renderPlanMarkdown, renderPlanText } from '../report/plan.js';
+import { createStderrLogger, type Logger, type Redactor } from '../redact.js';
+import { applyPlan, connect, loadDesired, planChanges } from '../reconcile.js';
+import { runSimulateCommand } from './simulate.js';
+import { parseDuration, parsePositiveInt, type CommandName, type ParsedFlags } from './args.js';
+
+export interface CommandContext {
+  redactor: Redactor;
+  env: Record<string, string | undefined>;
+}
+
+const DEFAULT_CONFIG = 'ghes-gitops.yml';
+
+export async function runCommand(name: CommandName, flags: ParsedFlags, context: CommandContext): Promise<number> {
+  const log = createStderrLogger(context.redactor, { verbose: flags.verbose === true });
+  switch (name) {
+    case 'validate':
+      return validate(flags, context);
+    case 'plan':
+      return plan(flags, context, log);
+    case 'apply':
+      return applyCommand(flags, context, log);
+    case 'export':
+      return exportCommand(flags, context, log);
+    case 'simulate':
+      return runSimulateCommand(flags, log);
+  }
+}
+
+async function validate(flags: ParsedFlags, context: CommandContext): Promise<number> {
+  const desired = await loadDesired(configPath(flags), context.env, context.redactor);
+  const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  process.stdout.write(
+    `${desired.files.join(', ')}: valid (${count(desired.environments.length, 'environment')}, ` +
+      `${count(desired.hooks.length, 'hook')}, ${count(desired.webhooks.length, 'webhook')}).\n`,
+  );
+  return 0;
+}
+
+async function plan(flags: ParsedFlags, context: CommandContext, log: Logger): Promise<number> {
+  const format = outputFormat(flags, ['text', 'json', 'markdown']);
+  const desired = await loadDesired(configPath(flags), context.env, context.redactor);
+  const api = connectFromFlags(flags, context, log);
+  const { plan } = await planChanges(desired, api, { syncSecrets: flags['sync-secrets'] === true });
+  if (typeof flags.out === 'string') await writeFile(flags.out, `${renderPlanJson(plan)}\n`);
+  const rendered =
+    format === 'json'
+      ? renderPlanJson(plan)
+      : format === 'markdown'
+        ? renderPlanMarkdown(plan, {})
+        : renderPlanText(plan, { color: useColor(flags, context) });
+  process.stdout.write(`${context.redactor.redact(rendered)}\n`);
+  const changes = plan.operations.length > 0;
+  return flags['detailed-exitcode'] === true && changes ? 2 : 0;
+}
+
+async function applyCommand(flags: ParsedFlags, context: CommandContext, log: Logger): Promise<number> {
+  const format = outputFormat(flags, ['text', 'json']);
+  const concurrency = typeof flags.concurrency === 'string' ? parsePositiveInt(flags.concurrency, 'concurrency') : 4;
+  const downloadTimeoutMs =
+    typeof flags['download-timeout'] === 'string'
+      ? parseDuration(flags['download-timeout'], 'download-timeout')
+      : 600_000;
+  const desired = await loadDesired(configPath(flags), context.env, context.redactor);
+  const api = connectFromFlags(flags, context, log);
+  const { plan } = await planChanges(desired, api, { syncSecrets: flags['sync-secrets'] === true });
+  const color = useColor(flags, context);
+  if (format === 'text') process.stdout.write(`${context.redactor.redact(renderPlanText(plan, { color }))}\n`);
+  if (plan.operations.length === 0) {
+    if (format === 'json') process.stdout.write(`${renderPlanJson(plan)}\n`);
+    return 0;
+  }
+
+  const interrupt = onInterrupt(log);
+  let result: ApplyResult;
+  try {
+    result = await applyPlan(plan, api, {
+      concurrency,
+      downloadTimeoutMs,
+      allowMassDelete: flags['allow-mass-delete'] === true,
+      dryRun: flags['dry-run'] === true,
+      signal: interrupt.signal,
+      onEvent: (event) => {
+        if (event.type === 'done' && format === 'text') {
+          log.debug(`${event.result.operation.id}: ${event.result.status}`);
+        }
+      },
+    });
+  } finally {
+    interrupt.dispose();
+  }
+  const rendered =
+    format === 'json'
+      ? JSON.stringify({ plan: JSON.parse(renderPlanJson(plan)) as unknown, result }, null, 2)
+      : renderApplyText(result, { color });
+  process.stdout.write(`${context.redactor.redact(rendered)}\n`);
+  if (result.interrupted) return interrupt.exitCode();
+  if (result.counts.failed > 0 || result.counts.skipped > 0) return 1;
+  return flags['detailed-exitcode'] === true && !result.dryRun ? 2 : 0;
+}
+
+async function exportCommand(flags: ParsedFlags, context: CommandContext, log: Logger): Promise<number> {
+  const api = connectFromFlags(flags, context, log);
+  const observed = await api.observe();
+  const yaml = renderExport(observed);
+  if (typeof flags.output === 'string') {
+    await writeFile(flags.output, yaml);
+    log.info(`wrote ${flags.output}`);
+  } else {
+    process.stdout.write(yaml);
+  }
+  return 0;
+}
+
+function configPath(flags: ParsedFlags): string {
+  return typeof flags.config === 'string' ? flags.config : DEFAULT_CONFIG;
+}
+
+function connectFromFlags(flags: ParsedFlags, context: CommandContext, log: Logger) {
+  const connection = resolveConnection(context.env, {
+    apiUrl: typeof flags['api-url'] === 'string' ? flags['api-url'] : undefined,
+  });
+  context.redactor.add(connection.token);
+  const requestTimeoutMs =
+    typeof flags['request-timeout'] === 'string'
+      ? parseDuration(flags['request-timeout'], 'request-timeout')
+      : undefined;
+  return connect(connection, { requestTimeoutMs, log });
+}
+
+function outputFormat<T extends string>(flags: ParsedFlags, allowed: T[]): T {
+  const format = typeof flags.format === 'string' ? flags.format : 'text';
+  if (!allowed.includes(format as T)) throw new UserError(`--format takes ${allowed.join(', ')}, not \`${format}\``);
+  return format as T;
+}
+
+function useColor(flags: ParsedFlags, context: CommandContext): boolean {
+  return flags['no-color'] !== true && !context.env.NO_COLOR && process.stdout.isTTY === true;
+}
+
+/**
+ * SIGINT/SIGTERM during apply: stop starting operations, let those in flight finish (up to a bound),
+ * then report. A second signal, or the bound, exits at once.
+ */
+function onInterrupt(log: Logger) {
+  const controller = new AbortController();
+  const GRACE_MS = 30_000;
+  let received: NodeJS.Signals | undefined;
+  const handler = (signal: NodeJS.Signals) => {
+    if (received) {
+      log.error(`second ${signal}: exiting now; operations in flight may or may not have completed. Run plan to see.`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    received = signal;
+    log.warn(`${signal}: starting no new operation; waiting for those in flight (up to ${GRACE_MS / 1000} s)…`);
+    controller.abort();
+    setTimeout(() => {
+      log.error('operations in flight did not finish in time; exiting. Run plan to see what was done.');
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }, GRACE_MS).unref();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal: controller.signal,
+    exitCode: () => (received === 'SIGTERM' ? 143 : 130),
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}

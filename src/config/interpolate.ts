@@ -1,0 +1,111 @@
+// `${NAME}` interpolation: allowed in a webhook's `secret` only, so a config cannot move a token from the
+// environment into a URL or a name. Resolved values become Secret objects and never appear in a message.
+import type { Diagnostic } from '../errors.js';
+import { Secret } from '../secret.js';
+import type { DesiredState } from './types.js';
+import { error, isRecord, locate, subjectOf, type Path, type SourceFile } from './source.js';
+
+/** `$${` is a literal `${`; `${NAME}` reads NAME; any other `${` is a mistake. */
+const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\{/g;
+const ANY_REFERENCE = /\$\{[^}\s]{0,64}\}?/;
+
+export type EnvironmentVariables = Record<string, string | undefined>;
+
+function isSecretPath(path: Path): boolean {
+  return path.length === 3 && path[0] === 'webhooks' && typeof path[1] === 'number' && path[2] === 'secret';
+}
+
+/** Every `${...}` outside a webhook secret, wherever it hides (keys excepted: those are unknown anyway). */
+export function findMisplacedReferences(source: SourceFile): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  // Alias expansion is already bounded by the parser, so walking the shared subtrees again stays cheap.
+  const walk = (value: unknown, path: Path): void => {
+    if (typeof value === 'string') {
+      if (!value.includes('${') || isSecretPath(path)) return;
+      const { entry, field } = subjectOf(source.data, path);
+      const reference = ANY_REFERENCE.exec(value)?.[0] ?? '${';
+      diagnostics.push(
+        error(
+          `${entry ? `${entry}: ` : ''}\`${reference}\` in ${field}: environment variables may be read only in a webhook's \`secret\``,
+          locate(source, path),
+          'a config must not be able to carry a token into a URL or a name; write the value out',
+        ),
+      );
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => walk(item, [...path, index]));
+    } else if (isRecord(value)) {
+      for (const [key, item] of Object.entries(value)) walk(item, [...path, key]);
+    }
+  };
+  walk(source.data, []);
+  return diagnostics;
+}
+
+export interface ResolvedSecret {
+  secret?: Secret;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * The secret a webhook entry declares, with its references read from `env`. An empty variable is refused
+ * like an unset one: a missing Actions secret reads as empty, and would silently remove the live secret.
+ */
+export function resolveSecret(
+  source: SourceFile,
+  index: number,
+  raw: string,
+  env: EnvironmentVariables,
+): ResolvedSecret {
+  const path = ['webhooks', index, 'secret'];
+  const entry = subjectOf(source.data, path).entry ?? `webhooks[${index}]`;
+  const location = locate(source, path);
+  const diagnostics: Diagnostic[] = [];
+  let malformed = false;
+  const value = raw.replace(REFERENCE, (match, name: string | undefined) => {
+    if (match === '$${') return '${';
+    if (name === undefined) {
+      malformed = true;
+      return '';
+    }
+    // Own properties only: `${__proto__}` must read as unset, not as Object.prototype.
+    const variable = Object.hasOwn(env, name) ? env[name] : undefined;
+    if (variable === undefined) {
+      diagnostics.push(
+        error(
+          `${entry}: secret reads the environment variable \`${name}\`, which is not set`,
+          location,
+          `set ${name} in the environment (in a workflow: \`env: { ${name}: \${{ secrets.${name} }} }\`)`,
+        ),
+      );
+    } else if (variable === '') {
+      diagnostics.push(
+        error(
+          `${entry}: secret reads the environment variable \`${name}\`, which is empty`,
+          location,
+          'a missing Actions secret reads as empty; set it, or write `secret: ""` to remove the webhook\'s secret',
+        ),
+      );
+    }
+    return variable ?? '';
+  });
+  if (malformed) {
+    diagnostics.push(
+      error(
+        `${entry}: secret has a \`\${\` that is not a \`\${NAME}\` reference`,
+        location,
+        'a name is letters, digits and _; write `$${` for a literal `${`',
+      ),
+    );
+  }
+  return diagnostics.length > 0 ? { diagnostics } : { secret: new Secret(value), diagnostics };
+}
+
+/** Every non-empty secret in the state, longest first, so the CLI can mask them in any output. */
+export function secretValues(state: DesiredState): string[] {
+  const values = new Set<string>();
+  for (const webhook of state.webhooks) {
+    const value = webhook.secret?.reveal();
+    if (value) values.add(value);
+  }
+  return [...values].sort((a, b) => b.length - a.length);
+}

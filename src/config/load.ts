@@ -1,0 +1,98 @@
+// The config stage's entry point: a file or a directory of YAML files in, one validated DesiredState out,
+// or a ConfigError carrying every problem found, each located at the YAML node that caused it.
+import { ConfigError, type Diagnostic } from '../errors.js';
+import type { Secret } from '../secret.js';
+import type { DesiredState } from './types.js';
+import { buildDesiredState } from './build.js';
+import { checkPruneSetOnce, collectEntries, crossCheck, type RawEntry } from './checks.js';
+import { readConfigFiles } from './files.js';
+import { findMisplacedReferences, resolveSecret, type EnvironmentVariables } from './interpolate.js';
+import { parseConfigText } from './parse.js';
+import { checkVersion, validateAgainstSchema } from './schema.js';
+import { error, type SourceFile } from './source.js';
+
+export { secretValues } from './interpolate.js';
+export { MAX_FILE_BYTES } from './files.js';
+
+export const DEFAULT_CONFIG_PATH = 'ghes-gitops.yml';
+/** Past this many, more diagnostics only bury the first ones. */
+export const MAX_DIAGNOSTICS = 100;
+
+export interface LoadOptions {
+  /** Where `${NAME}` in a webhook secret is read from. Default: process.env. */
+  env?: Record<string, string | undefined>;
+}
+
+/** Diagnostics without a file first, then file by file in merge (name) order, then by position. */
+function inReadingOrder(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const file = (d: Diagnostic): string => d.location?.file ?? '';
+  const seen = new Set<string>();
+  const sorted = [...diagnostics]
+    .sort(
+      (a, b) =>
+        (file(a) < file(b) ? -1 : file(a) > file(b) ? 1 : 0) ||
+        (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
+        (a.location?.column ?? 0) - (b.location?.column ?? 0),
+    )
+    .filter((d) => {
+      const key = JSON.stringify([d.location, d.message]);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  if (sorted.length <= MAX_DIAGNOSTICS) return sorted;
+  return [
+    ...sorted.slice(0, MAX_DIAGNOSTICS),
+    error(`${sorted.length - MAX_DIAGNOSTICS} more error(s) not shown`, undefined, 'fix the ones above and run again'),
+  ];
+}
+
+function resolveSecrets(
+  entries: readonly RawEntry[],
+  env: EnvironmentVariables,
+  diagnostics: Diagnostic[],
+): Map<RawEntry, Secret> {
+  const secrets = new Map<RawEntry, Secret>();
+  for (const entry of entries) {
+    const raw = entry.value.secret;
+    // An absent webhook is deleted: its secret is never sent, so its variables need not be set.
+    if (entry.listKey !== 'webhooks' || typeof raw !== 'string' || entry.value.absent === true) continue;
+    const resolved = resolveSecret(entry.source, entry.index, raw, env);
+    diagnostics.push(...resolved.diagnostics);
+    if (resolved.secret) secrets.set(entry, resolved.secret);
+  }
+  return secrets;
+}
+
+/**
+ * Reads the desired state from `path`: a file, or a directory whose *.yml and *.yaml files are merged in name
+ * order. Throws ConfigError, and nothing else, for anything wrong with the input.
+ */
+export async function loadDesiredState(path: string, options: LoadOptions = {}): Promise<DesiredState> {
+  const env = options.env ?? process.env;
+  const { texts, diagnostics } = await readConfigFiles(path, DEFAULT_CONFIG_PATH);
+  const files = texts.map((text) => text.path);
+
+  const sources: SourceFile[] = [];
+  for (const text of texts) {
+    const parsed = parseConfigText(text.path, text.text);
+    diagnostics.push(...parsed.diagnostics);
+    if (!parsed.source) continue;
+    const unknownVersion = checkVersion(parsed.source);
+    if (unknownVersion) diagnostics.push(unknownVersion);
+    else sources.push(parsed.source);
+  }
+
+  // Before validation: the schema's defaults give every file a `prune`.
+  const pruneFile = sources.find((source) => 'prune' in source.data);
+  diagnostics.push(...checkPruneSetOnce(sources));
+  for (const source of sources) {
+    diagnostics.push(...findMisplacedReferences(source), ...validateAgainstSchema(source));
+  }
+  const entries = collectEntries(sources);
+  diagnostics.push(...crossCheck(entries));
+  const secrets = resolveSecrets(entries, env, diagnostics);
+
+  if (diagnostics.some((d) => d.severity === 'error')) throw new ConfigError(inReadingOrder(diagnostics));
+  return buildDesiredState(files, pruneFile?.data.prune, entries, secrets);
+}

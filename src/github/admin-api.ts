@@ -1,0 +1,206 @@
+// The AdminApi over HTTP: builds each request body the way GHES expects it (string booleans, full webhook bodies,
+// no masked secrets), normalizes responses and turns every failure into a typed, user-readable error.
+import type { AdminApi, HookRequest, ScriptCheck, StartDownloadResult, WebhookRequest } from './api.js';
+import type { DownloadStatus, ObservedEnvironment, ObservedHook, ObservedWebhook } from './types.js';
+import { isSafeToRepeat, type GhesOctokit } from './client.js';
+import { GhesApiError, MaskedSecretError, isMaskedSecret, toGhesApiError, type RequestSummary } from './errors.js';
+import { expectObject, normalizeDownload, normalizeEnvironment, normalizeHook, normalizeWebhook } from './normalize.js';
+import { DEFAULT_PAGE_CONCURRENCY, observe, type Send } from './observe.js';
+
+export interface AdminApiOptions {
+  /** Page requests in flight at once while observing. Default 4. */
+  pageConcurrency?: number;
+}
+
+const ENVIRONMENTS = '/admin/pre-receive-environments';
+const HOOKS = '/admin/pre-receive-hooks';
+const WEBHOOKS = '/admin/hooks';
+
+interface Response<T = unknown> {
+  data: T;
+  headers: Record<string, string | number | undefined>;
+}
+
+export function createAdminApi(octokit: GhesOctokit, options: AdminApiOptions = {}): AdminApi {
+  const apiUrl = String(octokit.request.endpoint.DEFAULTS.baseUrl);
+  const summary = (method: string, path: string): RequestSummary => ({ method, path, apiUrl });
+
+  const mapError = (error: unknown, request: { method: string; path: string; adminList?: boolean }) =>
+    toGhesApiError(error, {
+      ...summary(request.method, request.path),
+      adminList: request.adminList === true,
+      unsafeToRepeat: !isSafeToRepeat(request.method, request.path),
+    });
+
+  const send: Send = async (request, run) => {
+    try {
+      return await run();
+    } catch (error) {
+      throw mapError(error, request);
+    }
+  };
+
+  const call = <T = unknown>(method: string, path: string, body?: Record<string, unknown>): Promise<Response<T>> =>
+    send(
+      { method, path },
+      () =>
+        octokit.request({ method, url: path, ...(body === undefined ? {} : { data: body }) }) as Promise<Response<T>>,
+    );
+
+  /** DELETE: a 404 after a retry means our first attempt went through and only its answer was lost. */
+  const remove = async (path: string): Promise<void> => {
+    try {
+      await octokit.request({ method: 'DELETE', url: path });
+    } catch (error) {
+      if (wasRetried404(error)) return;
+      throw mapError(error, { method: 'DELETE', path });
+    }
+  };
+
+  const webhookBody = (w: WebhookRequest): Record<string, unknown> => {
+    if (w.secret !== undefined && isMaskedSecret(w.secret)) throw new MaskedSecretError(w.url);
+    return {
+      config: {
+        url: w.url,
+        content_type: w.content_type,
+        insecure_ssl: w.insecure_ssl ? '1' : '0',
+        ...(w.secret === undefined ? {} : { secret: w.secret }),
+      },
+      events: w.events,
+      active: w.active,
+    };
+  };
+
+  const hookBody = (h: Partial<HookRequest>): Record<string, unknown> => {
+    const body: Record<string, unknown> = {};
+    if (h.name !== undefined) body.name = h.name;
+    if (h.script !== undefined) body.script = h.script;
+    if (h.script_repository !== undefined) body.script_repository = { full_name: h.script_repository };
+    if (h.environmentId !== undefined) body.environment = { id: h.environmentId };
+    if (h.enforcement !== undefined) body.enforcement = h.enforcement;
+    if (h.allow_downstream_configuration !== undefined) {
+      body.allow_downstream_configuration = h.allow_downstream_configuration;
+    }
+    return body;
+  };
+
+  const getLatestDownload = async (id: number): Promise<DownloadStatus> => {
+    const path = `${ENVIRONMENTS}/${id}/downloads/latest`;
+    const { data } = await call('GET', path);
+    return normalizeDownload(expectObject(data, summary('GET', path), 'the download status'));
+  };
+
+  return {
+    observe: () => observe(octokit, send, apiUrl, options.pageConcurrency ?? DEFAULT_PAGE_CONCURRENCY),
+
+    async createEnvironment(body): Promise<ObservedEnvironment> {
+      const { data } = await call('POST', ENVIRONMENTS, { name: body.name, image_url: body.image_url });
+      return normalizeEnvironment(data, summary('POST', ENVIRONMENTS));
+    },
+
+    async updateEnvironment(id, body): Promise<ObservedEnvironment> {
+      const path = `${ENVIRONMENTS}/${id}`;
+      const patch: Record<string, unknown> = {};
+      if (body.name !== undefined) patch.name = body.name;
+      if (body.image_url !== undefined) patch.image_url = body.image_url;
+      const { data } = await call('PATCH', path, patch);
+      return normalizeEnvironment(data, summary('PATCH', path));
+    },
+
+    deleteEnvironment: (id) => remove(`${ENVIRONMENTS}/${id}`),
+
+    async startDownload(id): Promise<StartDownloadResult> {
+      const path = `${ENVIRONMENTS}/${id}/downloads`;
+      try {
+        const { data } = await call('POST', path);
+        return {
+          started: true,
+          status: normalizeDownload(expectObject(data, summary('POST', path), 'the download status')),
+        };
+      } catch (error) {
+        // "Can not start a new download when a download is in progress": one is running already; poll that one.
+        if (error instanceof GhesApiError && error.status === 422 && /in progress/i.test(error.serverMessage ?? '')) {
+          return { started: false, status: await getLatestDownload(id) };
+        }
+        throw error;
+      }
+    },
+
+    getLatestDownload,
+
+    async createHook(body): Promise<ObservedHook> {
+      const { data } = await call('POST', HOOKS, hookBody(body));
+      return normalizeHook(data, summary('POST', HOOKS));
+    },
+
+    async updateHook(id, body): Promise<ObservedHook> {
+      const path = `${HOOKS}/${id}`;
+      const { data } = await call('PATCH', path, hookBody(body));
+      return normalizeHook(data, summary('PATCH', path));
+    },
+
+    deleteHook: (id) => remove(`${HOOKS}/${id}`),
+
+    async createWebhook(body): Promise<ObservedWebhook> {
+      const { data } = await call('POST', WEBHOOKS, { name: 'web', ...webhookBody(body) });
+      // We know better than the response whether a secret is set: we just sent it (or did not).
+      return { ...normalizeWebhook(data, summary('POST', WEBHOOKS)), has_secret: hasSecret(body) };
+    },
+
+    async updateWebhook(id, body): Promise<ObservedWebhook> {
+      const path = `${WEBHOOKS}/${id}`;
+      // The full body every time: GHES resets whatever a webhook PATCH leaves out, secret and `active` included.
+      const { data } = await call('PATCH', path, webhookBody(body));
+      // The PATCH response has no `secret` key at all, so it cannot tell us whether one is set.
+      return { ...normalizeWebhook(data, summary('PATCH', path)), has_secret: hasSecret(body) };
+    },
+
+    deleteWebhook: (id) => remove(`${WEBHOOKS}/${id}`),
+
+    async checkScript(repository, script): Promise<ScriptCheck> {
+      const [owner, repo, ...extra] = repository.split('/');
+      if (!owner || !repo || extra.length > 0) {
+        return { repositoryExists: false, scriptExists: false };
+      }
+      const repoPath = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
+      let defaultBranch: string;
+      try {
+        const { data } = await call('GET', repoPath);
+        const raw = expectObject(data, summary('GET', repoPath), 'the repository');
+        defaultBranch = typeof raw.default_branch === 'string' ? raw.default_branch : 'main';
+      } catch (error) {
+        if (error instanceof GhesApiError && error.status === 404)
+          return { repositoryExists: false, scriptExists: false };
+        throw error;
+      }
+      const scriptPath = script
+        .replace(/^\/+/, '')
+        .split('/')
+        .map((segment) => encodeURIComponent(segment))
+        .join('/');
+      const contentsPath = `${repoPath}/contents/${scriptPath}?ref=${encodeURIComponent(defaultBranch)}`;
+      try {
+        const { data } = await call('GET', contentsPath);
+        // A directory comes back as an array; only a file can be a hook script.
+        const isFile = !Array.isArray(data) && expectObject(data, summary('GET', contentsPath)).type === 'file';
+        return { repositoryExists: true, defaultBranch, scriptExists: isFile };
+      } catch (error) {
+        if (error instanceof GhesApiError && error.status === 404) {
+          return { repositoryExists: true, defaultBranch, scriptExists: false };
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+function hasSecret(body: WebhookRequest): boolean {
+  return body.secret !== undefined && body.secret !== '';
+}
+
+/** plugin-retry counts attempts on the request options that the RequestError keeps (authorization redacted). */
+function wasRetried404(error: unknown): boolean {
+  const e = error as { status?: unknown; request?: { request?: { retryCount?: unknown } } } | null;
+  const count = e?.request?.request?.retryCount;
+  return e?.status === 404 && typeof count === 'number' && count > 0;
+}

@@ -1,0 +1,95 @@
+// Pairs desired entries with live objects by name, case-insensitively, following `previous_names` for renames.
+// Anything that could pair one entry with two live objects, or two entries with one, is a refusal: never a guess.
+import type { Diagnostic, SourceLocation } from '../errors.js';
+
+export interface DesiredNamed {
+  name: string;
+  previous_names: string[];
+  location: SourceLocation;
+}
+
+export interface LiveNamed {
+  id: number;
+  name: string;
+}
+
+export interface NameMatch<D, L> {
+  matches: Map<D, L>;
+  /** Live ids that some entry claims, including ambiguous candidates, so they are neither pruned nor listed. */
+  claimed: Set<number>;
+}
+
+export function lower(name: string): string {
+  return name.toLowerCase();
+}
+
+export function quoteNames(objects: readonly LiveNamed[]): string {
+  return objects.map((o) => `"${o.name}" (id ${o.id})`).join(' and ');
+}
+
+export function matchByName<D extends DesiredNamed, L extends LiveNamed>(
+  noun: string,
+  desired: readonly D[],
+  live: readonly L[],
+  reasons: Diagnostic[],
+): NameMatch<D, L> {
+  const liveByName = new Map<string, L[]>();
+  for (const object of live) {
+    const key = lower(object.name);
+    const list = liveByName.get(key);
+    if (list) list.push(object);
+    else liveByName.set(key, [object]);
+  }
+
+  const matches = new Map<D, L>();
+  const claimed = new Set<number>();
+  const claimedBy = new Map<number, D>();
+  const declared = new Map<string, D>();
+  for (const entry of desired) {
+    const name = lower(entry.name);
+    const twin = declared.get(name);
+    if (twin) {
+      reasons.push({
+        severity: 'error',
+        message: `${noun} "${entry.name}" is declared twice (also at ${twin.location.file}:${twin.location.line})`,
+        location: entry.location,
+      });
+      continue;
+    }
+    declared.set(name, entry);
+
+    const candidates = new Map<number, L>();
+    for (const object of liveByName.get(name) ?? []) candidates.set(object.id, object);
+    for (const previous of entry.previous_names) {
+      if (lower(previous) === name) continue;
+      for (const object of liveByName.get(lower(previous)) ?? []) candidates.set(object.id, object);
+    }
+    for (const id of candidates.keys()) claimed.add(id);
+    const found = [...candidates.values()].sort((a, b) => a.id - b.id);
+    if (found.length > 1) {
+      reasons.push({
+        severity: 'error',
+        message: `${noun} "${entry.name}": ambiguous: ${quoteNames(found)} ${found.length === 2 ? 'both' : 'all'} match its name or previous_names on the live instance`,
+        location: entry.location,
+        hint: 'delete or rename the extra live object by hand, or drop the stale name from previous_names',
+      });
+      continue;
+    }
+    const match = found[0];
+    if (!match) continue;
+    const rival = claimedBy.get(match.id);
+    if (rival) {
+      reasons.push({
+        severity: 'error',
+        message: `${noun} "${entry.name}": the live ${noun} "${match.name}" (id ${match.id}) is also claimed by "${rival.name}"`,
+        location: entry.location,
+        hint: 'a live object can be renamed into only one entry; check previous_names',
+      });
+      matches.delete(rival);
+      continue;
+    }
+    claimedBy.set(match.id, entry);
+    matches.set(entry, match);
+  }
+  return { matches, claimed };
+}

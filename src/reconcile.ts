@@ -1,0 +1,90 @@
+// The one path from desired state to a changed instance, shared by the CLI and the Action:
+// load → observe → plan → (guard, preflight) → apply. Each step is a function so a caller can stop after any.
+import { apply } from './apply/apply.js';
+import type { ApplyEvent, ApplyResult } from './apply/types.js';
+import { loadDesiredState, secretValues } from './config/load.js';
+import type { DesiredState } from './config/types.js';
+import { UserError } from './errors.js';
+import type { AdminApi } from './github/api.js';
+import { createAdminApi } from './github/admin-api.js';
+import { createClient } from './github/client.js';
+import type { ObservedState } from './github/types.js';
+import { checkMassDelete, createPlan } from './plan/plan.js';
+import type { Plan } from './plan/types.js';
+import type { Logger, Redactor } from './redact.js';
+
+export interface Connection {
+  apiUrl: string;
+  token: string;
+}
+
+export interface ConnectOptions {
+  requestTimeoutMs?: number;
+  log?: Logger;
+}
+
+/** Reads and validates the desired state; every secret it holds becomes known to the redactor. */
+export async function loadDesired(
+  configPath: string,
+  env: Record<string, string | undefined>,
+  redactor: Redactor,
+): Promise<DesiredState> {
+  const desired = await loadDesiredState(configPath, { env });
+  redactor.add(...secretValues(desired));
+  return desired;
+}
+
+export function connect(connection: Connection, options: ConnectOptions = {}): AdminApi {
+  return createAdminApi(
+    createClient({
+      apiUrl: connection.apiUrl,
+      token: connection.token,
+      requestTimeoutMs: options.requestTimeoutMs,
+      log: options.log,
+    }),
+  );
+}
+
+export interface PlanOutcome {
+  desired: DesiredState;
+  observed: ObservedState;
+  plan: Plan;
+}
+
+export async function planChanges(
+  desired: DesiredState,
+  api: AdminApi,
+  options: { syncSecrets: boolean },
+): Promise<PlanOutcome> {
+  const observed = await api.observe();
+  const plan = createPlan(desired, observed, { syncSecrets: options.syncSecrets });
+  return { desired, observed, plan };
+}
+
+export interface ApplySettings {
+  concurrency: number;
+  downloadTimeoutMs: number;
+  downloadPollMs?: number;
+  allowMassDelete: boolean;
+  dryRun: boolean;
+  signal?: AbortSignal;
+  onEvent?: (event: ApplyEvent) => void;
+}
+
+/** Refuses a mass delete unless allowed, then applies. Throws UserError before sending anything when refused. */
+export async function applyPlan(plan: Plan, api: AdminApi, settings: ApplySettings): Promise<ApplyResult> {
+  const massDeletes = checkMassDelete(plan);
+  if (massDeletes.length > 0 && !settings.allowMassDelete) {
+    throw new UserError(
+      `refusing to apply: ${massDeletes.join('; ')}. Nothing was sent. If this is intended, run again with --allow-mass-delete.`,
+    );
+  }
+  return apply(plan, api, {
+    concurrency: settings.concurrency,
+    downloadTimeoutMs: settings.downloadTimeoutMs,
+    downloadPollMs: settings.downloadPollMs,
+    dryRun: settings.dryRun,
+    signal: settings.signal,
+    onEvent: settings.onEvent,
+  });
+}

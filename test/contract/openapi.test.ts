@@ -1,0 +1,29 @@
+// The contract checker itself must be able to fail: known-bad requests are caught, known-good ones pass.
+import { describe, expect, it } from 'vitest';
+import { contractViolations, findOperation } from './openapi.js';
+
+describe('OpenAPI contract check', () => {
+  it('matches literal segments before parameters', () => {
+    expect(findOperation('GET', '/api/v3/admin/pre-receive-environments/7/downloads/latest')?.operationId).toBe(
+      'enterprise-admin/get-download-status-for-pre-receive-environment',
+    );
+  });
+
+  it.each([
+    [{ method: 'POST', path: '/admin/hooks', body: { name: 'web', config: { url: 'https://x' } } }, []],
+    [{ method: 'GET', path: '/admin/pre-receive-hooks', query: { per_page: '100', direction: 'asc' } }, []],
+    [{ method: 'POST', path: '/admin/hooks', body: { name: 'web' } }, [/config/]],
+    [{ method: 'GET', path: '/admin/hooks', query: { direction: 'asc' } }, [/unknown query parameter `direction`/]],
+    [{ method: 'GET', path: '/admin/pre-receive-hooks', query: { direction: 'up' } }, [/must be one of asc, desc/]],
+    [
+      { method: 'PATCH', path: '/admin/hooks/3', body: { config: { url: 'https://x', insecure_ssl: false } } },
+      [/string/],
+    ],
+    [{ method: 'PUT', path: '/admin/hooks/3' }, [/no such operation/]],
+    [{ method: 'POST', path: '/admin/pre-receive-hooks', body: { name: 'x', script: 'a.sh' } }, [/script_repository/]],
+  ])('%j', (request, expected) => {
+    const problems = contractViolations(request);
+    expect(problems).toHaveLength(expected.length);
+    expected.forEach((re, i) => expect(problems[i]).toMatch(re));
+  });
+});

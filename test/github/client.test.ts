@@ -1,0 +1,318 @@
+import { inspect } from 'node:util';
+import { createServer } from 'node:net';
+import nock from 'nock';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { API_URL, BASE, TOKEN, emptyLists, ghes, makeApi, rawEnvironment, rawWebhook } from './helpers.js';
+import {
+  AuthenticationError,
+  GhesApiError,
+  NetworkError,
+  NotSiteAdminError,
+  OutcomeUnknownError,
+  RateLimitError,
+  RequestTimeoutError,
+} from '../../src/github/errors.js';
+import { createClient, isSafeToRepeat } from '../../src/github/client.js';
+import { createAdminApi } from '../../src/github/admin-api.js';
+import { VERSION } from '../../src/version.js';
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+  nock.disableNetConnect();
+});
+
+const ENVS = `${BASE}/admin/pre-receive-environments`;
+const webhook = {
+  url: 'https://hooks.test/new',
+  content_type: 'json' as const,
+  insecure_ssl: false,
+  events: ['user'],
+  active: true,
+};
+
+describe('createClient', () => {
+  it('sends the user agent, token, API version and media type on every request', async () => {
+    const seen: Record<string, string | string[] | undefined>[] = [];
+    ghes()
+      .get(`${BASE}/admin/pre-receive-environments/3/downloads/latest`)
+      .reply(function () {
+        seen.push(this.req.headers);
+        return [200, { state: 'success', message: null, downloaded_at: null }];
+      });
+    await makeApi().api.getLatestDownload(3);
+    const headers = seen[0]!;
+    expect(headers['user-agent']).toMatch(new RegExp(`^ghes-gitops/${VERSION.replace(/\./g, '\\.')} `));
+    expect(headers.authorization).toBe(`token ${TOKEN}`);
+    expect(headers['x-github-api-version']).toBe('2022-11-28');
+    expect(headers.accept).toBe('application/vnd.github+json');
+  });
+
+  it('does not space out writes when the server does not rate-limit', async () => {
+    const scope = ghes();
+    for (const id of [1, 2, 3, 4, 5]) scope.delete(`${ENVS}/${id}`).reply(204);
+    const { api } = makeApi();
+    const started = Date.now();
+    await Promise.all([1, 2, 3, 4, 5].map((id) => api.deleteEnvironment(id)));
+    // plugin-throttling's default write queue would take at least 4 s for five writes.
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it.each([
+    ['GET', '/admin/hooks', true],
+    ['PATCH', '/admin/hooks/1', true],
+    ['DELETE', '/admin/hooks/1', true],
+    ['POST', '/admin/pre-receive-environments/4/downloads', true],
+    ['POST', '/admin/hooks', false],
+    ['POST', '/admin/pre-receive-environments', false],
+    ['POST', '/admin/pre-receive-hooks', false],
+  ])('%s %s safe to repeat: %s', (method, path, safe) => {
+    expect(isSafeToRepeat(method, `${API_URL}${path}`)).toBe(safe);
+  });
+});
+
+describe('retries', () => {
+  it('retries a GET after a 502 and succeeds', async () => {
+    const scope = ghes()
+      .get(`${ENVS}/3/downloads/latest`)
+      .reply(502, 'Bad Gateway')
+      .get(`${ENVS}/3/downloads/latest`)
+      .reply(200, { state: 'in_progress', message: null, downloaded_at: null });
+    const status = await makeApi().api.getLatestDownload(3);
+    expect(status.state).toBe('in_progress');
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('gives up on a GET after the configured retries, with the status and server message', async () => {
+    const scope = ghes().get(`${ENVS}/3/downloads/latest`).times(3).reply(503, { message: 'Service Unavailable' });
+    const error = await makeApi({ retries: 2 })
+      .api.getLatestDownload(3)
+      .catch((e: unknown) => e);
+    expect(scope.isDone()).toBe(true);
+    expect(error).toBeInstanceOf(GhesApiError);
+    expect((error as GhesApiError).message).toBe(
+      'GET /admin/pre-receive-environments/3/downloads/latest failed: 503: Service Unavailable',
+    );
+  });
+
+  it('retries a GET after a connection reset', async () => {
+    const scope = ghes()
+      .get(`${ENVS}/3/downloads/latest`)
+      .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
+      .get(`${ENVS}/3/downloads/latest`)
+      .reply(200, { state: 'success', message: null, downloaded_at: null });
+    await expect(makeApi().api.getLatestDownload(3)).resolves.toMatchObject({ state: 'success' });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('never repeats a create POST after a 502: the outcome is unknown', async () => {
+    const scope = ghes()
+      .post(`${BASE}/admin/hooks`)
+      .reply(502, 'Bad Gateway')
+      .post(`${BASE}/admin/hooks`)
+      .reply(201, rawWebhook(9));
+    const error = await makeApi()
+      .api.createWebhook({ ...webhook, secret: undefined })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OutcomeUnknownError);
+    expect((error as Error).message).toMatch(/^POST \/admin\/hooks: outcome unknown \(502: Bad Gateway\)/);
+    expect(scope.pendingMocks()).toHaveLength(1);
+  });
+
+  it('never repeats a create POST after a connection reset', async () => {
+    const scope = ghes()
+      .post(ENVS)
+      .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
+      .post(ENVS)
+      .reply(201, rawEnvironment(4));
+    const error = await makeApi()
+      .api.createEnvironment({ name: 'x', image_url: 'https://images.test/x.tar.gz' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OutcomeUnknownError);
+    expect((error as Error).message).toContain('ECONNRESET');
+    expect(scope.pendingMocks()).toHaveLength(1);
+  });
+
+  it('reports a definite refusal of a create (422) as a plain API error with the server message', async () => {
+    ghes()
+      .post(ENVS)
+      .reply(422, {
+        message: 'Validation Failed',
+        errors: [{ resource: 'PreReceiveEnvironment', code: 'custom', message: 'Name has already been taken' }],
+      });
+    const error = await makeApi()
+      .api.createEnvironment({ name: 'x', image_url: 'https://images.test/x.tar.gz' })
+      .catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(OutcomeUnknownError);
+    expect((error as GhesApiError).status).toBe(422);
+    expect((error as Error).message).toBe(
+      'POST /admin/pre-receive-environments failed: 422: Validation Failed: Name has already been taken',
+    );
+  });
+});
+
+describe('request timeout', () => {
+  it('abandons a hung GET and retries it', async () => {
+    const scope = ghes()
+      .get(`${ENVS}/3/downloads/latest`)
+      .delay(1000)
+      .reply(200, { state: 'in_progress', message: null, downloaded_at: null })
+      .get(`${ENVS}/3/downloads/latest`)
+      .reply(200, { state: 'success', message: null, downloaded_at: null });
+    const started = Date.now();
+    await expect(makeApi({ requestTimeoutMs: 50 }).api.getLatestDownload(3)).resolves.toMatchObject({
+      state: 'success',
+    });
+    expect(Date.now() - started).toBeLessThan(900);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('says which request timed out and after how long, once retries are spent', async () => {
+    ghes().get(`${ENVS}/3/downloads/latest`).times(2).delay(1000).reply(200, {});
+    const error = await makeApi({ requestTimeoutMs: 40, retries: 1 })
+      .api.getLatestDownload(3)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RequestTimeoutError);
+    expect((error as Error).message).toBe(
+      `GET /admin/pre-receive-environments/3/downloads/latest: no response from ${API_URL} within 40 ms`,
+    );
+  });
+
+  it('turns a hung create into OutcomeUnknownError without sending it again', async () => {
+    const scope = ghes().post(ENVS).delay(1000).reply(201, rawEnvironment(4)).post(ENVS).reply(201, rawEnvironment(5));
+    const error = await makeApi({ requestTimeoutMs: 40 })
+      .api.createEnvironment({ name: 'x', image_url: 'https://images.test/x.tar.gz' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OutcomeUnknownError);
+    expect((error as Error).message).toContain('no response in time');
+    expect(scope.pendingMocks()).toHaveLength(1);
+  });
+});
+
+describe('rate limits', () => {
+  it('waits out a 403 secondary rate limit as Retry-After asks, then succeeds', async () => {
+    const scope = ghes()
+      .get(`${ENVS}/3/downloads/latest`)
+      .reply(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '20' })
+      .get(`${ENVS}/3/downloads/latest`)
+      .reply(200, { state: 'success', message: null, downloaded_at: null });
+    // rateLimitUnitMs is 1: "20 s" is 20 ms here; below that the retry would have come too early.
+    const started = Date.now();
+    await expect(makeApi().api.getLatestDownload(3)).resolves.toMatchObject({ state: 'success' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(19);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('waits for x-ratelimit-reset on a primary rate limit (429)', async () => {
+    const reset = String(Math.floor(Date.now() / 1000) + 5);
+    const scope = ghes()
+      .get(`${ENVS}/3/downloads/latest`)
+      .reply(429, { message: 'API rate limit exceeded' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset })
+      .get(`${ENVS}/3/downloads/latest`)
+      .reply(200, { state: 'success', message: null, downloaded_at: null });
+    await expect(makeApi().api.getLatestDownload(3)).resolves.toMatchObject({ state: 'success' });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('fails with a rate-limit error instead of waiting longer than the cap', async () => {
+    const scope = ghes()
+      .get(`${ENVS}/3/downloads/latest`)
+      .reply(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '3600' })
+      .get(`${ENVS}/3/downloads/latest`)
+      .reply(200, {});
+    const error = await makeApi({ maxRateLimitWaitSeconds: 60 })
+      .api.getLatestDownload(3)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(scope.pendingMocks()).toHaveLength(1);
+  });
+
+  it('stops after the bounded number of rate-limit waits', async () => {
+    const scope = ghes()
+      .get(`${ENVS}/3/downloads/latest`)
+      .times(3)
+      .reply(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '1' })
+      .get(`${ENVS}/3/downloads/latest`)
+      .reply(200, {});
+    const error = await makeApi({ rateLimitRetries: 2 })
+      .api.getLatestDownload(3)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(scope.pendingMocks()).toHaveLength(1);
+  });
+
+  it('does not retry a 403 that is not a rate limit', async () => {
+    const scope = ghes()
+      .get(`${ENVS}/3/downloads/latest`)
+      .reply(403, { message: 'Must have admin rights' })
+      .get(`${ENVS}/3/downloads/latest`)
+      .reply(200, {});
+    const error = await makeApi()
+      .api.getLatestDownload(3)
+      .catch((e: unknown) => e);
+    expect((error as GhesApiError).status).toBe(403);
+    expect(error).not.toBeInstanceOf(RateLimitError);
+    expect(scope.pendingMocks()).toHaveLength(1);
+  });
+});
+
+describe('error mapping', () => {
+  it('401: the token was rejected, never showing the token', async () => {
+    emptyLists(ghes(), ['/admin/hooks'])
+      .get(`${BASE}/admin/hooks`)
+      .query(true)
+      .reply(401, { message: 'Bad credentials' });
+    const error = await makeApi()
+      .api.observe()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect((error as Error).message).toBe(
+      `authentication failed: the token was rejected by ${API_URL} (GET /admin/hooks?per_page=100: 401: Bad credentials)`,
+    );
+    expect(inspect(error, { depth: 10 })).not.toContain(TOKEN);
+  });
+
+  it('404 on an /admin list: not a site administrator', async () => {
+    emptyLists(ghes(), ['/admin/pre-receive-hooks'])
+      .get(`${BASE}/admin/pre-receive-hooks`)
+      .query(true)
+      .reply(404, { message: 'Not Found' });
+    const error = await makeApi()
+      .api.observe()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotSiteAdminError);
+    expect((error as Error).message).toContain(
+      "the token is not a site administrator's classic token with the site_admin scope (GHES answers 404 to everyone else)",
+    );
+  });
+
+  it('unreachable server: cannot reach <apiUrl>: <code>', async () => {
+    nock.enableNetConnect('127.0.0.1');
+    // A port that was free a moment ago and is closed now: a real ECONNREFUSED from the real fetch.
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+      });
+    });
+    const apiUrl = `http://127.0.0.1:${port}/api/v3`;
+    const api = createAdminApi(createClient({ apiUrl, token: TOKEN, retries: 1, retryDelayMs: 1 }));
+    const error = await api.observe().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toMatch(new RegExp(`^cannot reach ${apiUrl.replace(/\./g, '\\.')}: ECONNREFUSED`));
+    expect(inspect(error, { depth: 10 })).not.toContain(TOKEN);
+  });
+
+  it('keeps neither the token nor a webhook secret in a failed request error', async () => {
+    ghes().post(`${BASE}/admin/hooks`).reply(422, { message: 'Validation Failed' });
+    const error = await makeApi()
+      .api.createWebhook({ ...webhook, secret: 'hunter2-webhook-secret' })
+      .catch((e: unknown) => e);
+    const printed = inspect(error, { depth: 10 }) + JSON.stringify(error);
+    expect((error as GhesApiError).status).toBe(422);
+    expect(printed).not.toContain(TOKEN);
+    expect(printed).not.toContain('hunter2-webhook-secret');
+  });
+});
