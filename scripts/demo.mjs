@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 const cli = resolve(root, 'dist', 'cli.js');
 const config = resolve(root, 'examples', 'ghes-gitops.yml');
+// The repositories and hook scripts the example refers to: apply checks that each script exists before using it.
+const simulatorState = resolve(root, 'scripts', 'demo-simulator-state.json');
 if (!existsSync(cli)) {
   console.error('dist/cli.js is missing: run `npm run build` first.');
   process.exit(1);
@@ -18,9 +20,13 @@ let step = 0;
 const heading = (title) =>
   console.log(`\n${bold(`── ${++step}. ${title} ${'─'.repeat(Math.max(0, 60 - title.length))}`)}`);
 
-const sim = spawn(process.execPath, [cli, 'simulate', '--port', '0', '--download-ms', '300'], {
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
+const sim = spawn(
+  process.execPath,
+  [cli, 'simulate', '--port', '0', '--download-ms', '300', '--state', simulatorState],
+  {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  },
+);
 // The simulator's banner names its URL and its built-in site-admin token.
 const banner = await new Promise((resolveBanner, reject) => {
   let seen = '';
@@ -96,7 +102,9 @@ try {
 
   heading('plan is empty');
   run(['plan', '--config', config, '--detailed-exitcode'], { expect: [0] });
-  console.log(`\n${bold('Demo complete.')} Try it yourself: \`node dist/cli.js simulate\` and the commands above.`);
+  console.log(
+    `\n${bold('Demo complete.')} Try it yourself: \`node dist/cli.js simulate --state scripts/demo-simulator-state.json\` and the commands above.`,
+  );
   shutdown(0);
 } catch (error) {
   console.error(error);

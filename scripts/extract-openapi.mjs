@@ -18,6 +18,7 @@ const wanted = [
   /^\/meta$/,
   /^\/repos\/\{owner\}\/\{repo\}$/,
   /^\/repos\/\{owner\}\/\{repo\}\/contents\/\{path\}$/,
+  /^\/repos\/\{owner\}\/\{repo\}\/git\/trees\/\{tree_sha\}$/,
 ];
 const methods = ['get', 'post', 'patch', 'put', 'delete'];
 const dropped = new Set(['description', 'summary', 'examples', 'example', 'externalDocs', 'x-github', 'tags']);
@@ -48,7 +49,7 @@ for (const [path, item] of Object.entries(spec.paths)) {
   for (const method of methods) {
     const op = item[method];
     if (!op) continue;
-    // Of the repository endpoints only the preflight's two reads are used; their huge response schemas are
+    // Of the repository endpoints only the preflight's three reads are used; their huge response schemas are
     // not needed to check requests.
     const isRepo = path.startsWith('/repos/');
     if (isRepo && method !== 'get') continue;

@@ -1,6 +1,7 @@
 // The one path from desired state to a changed instance, shared by the CLI and the Action:
 // load → observe → plan → (guard, preflight) → apply. Each step is a function so a caller can stop after any.
 import { apply } from './apply/apply.js';
+import { PreflightError, preflight, type PreflightResult } from './apply/preflight.js';
 import type { ApplyEvent, ApplyResult } from './apply/types.js';
 import { loadDesiredState, secretValues } from './config/load.js';
 import type { DesiredState } from './config/types.js';
@@ -21,6 +22,12 @@ export interface Connection {
 export interface ConnectOptions {
   requestTimeoutMs?: number;
   log?: Logger;
+  /** Retry and rate-limit tuning, as in ClientSettings; the defaults suit a real server, tests shrink the waits. */
+  retries?: number;
+  retryDelayMs?: number;
+  maxRateLimitWaitSeconds?: number;
+  rateLimitRetries?: number;
+  rateLimitUnitMs?: number;
 }
 
 /** Reads and validates the desired state; every secret it holds becomes known to the redactor. */
@@ -41,6 +48,11 @@ export function connect(connection: Connection, options: ConnectOptions = {}): A
       token: connection.token,
       requestTimeoutMs: options.requestTimeoutMs,
       log: options.log,
+      retries: options.retries,
+      retryDelayMs: options.retryDelayMs,
+      maxRateLimitWaitSeconds: options.maxRateLimitWaitSeconds,
+      rateLimitRetries: options.rateLimitRetries,
+      rateLimitUnitMs: options.rateLimitUnitMs,
     }),
   );
 }
@@ -69,15 +81,33 @@ export interface ApplySettings {
   dryRun: boolean;
   signal?: AbortSignal;
   onEvent?: (event: ApplyEvent) => void;
+  /** Apply without checking hook scripts first (`--skip-preflight`). Default false: the check runs, dry run too. */
+  skipPreflight?: boolean;
+  /** The observed state the plan was made from (PlanOutcome.observed); preflight reads it itself when absent. */
+  observed?: ObservedState;
+  /** Told what preflight checked, before apply starts. */
+  onPreflight?: (result: PreflightResult) => void;
 }
 
-/** Refuses a mass delete unless allowed, then applies. Throws UserError before sending anything when refused. */
+/**
+ * Refuses a mass delete unless allowed, checks hook scripts (preflight) unless skipped, then applies.
+ * Throws UserError (PreflightError for scripts) before sending any change when refused.
+ */
 export async function applyPlan(plan: Plan, api: AdminApi, settings: ApplySettings): Promise<ApplyResult> {
   const massDeletes = checkMassDelete(plan);
   if (massDeletes.length > 0 && !settings.allowMassDelete) {
     throw new UserError(
       `refusing to apply: ${massDeletes.join('; ')}. Nothing was sent. If this is intended, run again with --allow-mass-delete.`,
     );
+  }
+  if (!settings.skipPreflight) {
+    // Reads only, so a dry run checks too: it should fail where the real run would.
+    const result = await preflight(plan, api, {
+      concurrency: settings.concurrency,
+      ...(settings.observed && { observed: settings.observed }),
+    });
+    settings.onPreflight?.(result);
+    if (result.problems.length > 0) throw new PreflightError(result.problems);
   }
   return apply(plan, api, {
     concurrency: settings.concurrency,
@@ -88,3 +118,5 @@ export async function applyPlan(plan: Plan, api: AdminApi, settings: ApplySettin
     onEvent: settings.onEvent,
   });
 }
+
+export { PreflightError, type PreflightResult } from './apply/preflight.js';

@@ -1,6 +1,5 @@
 // Apply: execute a Plan against the admin API as a DAG. An operation starts once everything it depends on has
 // succeeded; requests are bounded globally; failures are collected, not fatal; an interrupt stops new starts.
-import pLimit from 'p-limit';
 import type { AdminApi, HookRequest, WebhookRequest } from '../github/api.js';
 import type { ObservedState } from '../github/types.js';
 import { OutcomeUnknownError } from '../github/errors.js';
@@ -16,6 +15,7 @@ import type {
 } from '../plan/types.js';
 import type { ApplyEvent, ApplyOptions, ApplyResult, OperationResult, OperationStatus } from './types.js';
 import { LiveStateReader } from './live-state.js';
+import { createSlots, levels } from './slots.js';
 import { DEFAULT_DOWNLOAD_POLL_MS, DEFAULT_DOWNLOAD_TIMEOUT_MS, waitForDownload } from './download.js';
 
 export const DEFAULT_CONCURRENCY = 4;
@@ -53,12 +53,14 @@ export async function apply(plan: Plan, api: AdminApi, options: ApplyOptions): P
       // Progress output must never break an apply that is changing a live server.
     }
   };
-  const limit = pLimit(options.concurrency > 0 ? options.concurrency : DEFAULT_CONCURRENCY);
+  const slots = createSlots(options.concurrency > 0 ? options.concurrency : DEFAULT_CONCURRENCY);
+  // Requests of operations that more of the plan waits for go first; a re-read after a lost answer, before all.
+  const level = levels(operations);
   const environmentIds: Record<string, number> = { ...plan.environmentIds };
   const defaultEnvironmentId = resolveEnvironmentId(plan.environmentIds, 'default');
   const liveReader = new LiveStateReader(
     (begin) =>
-      limit(() => {
+      slots(Number.POSITIVE_INFINITY, () => {
         begin();
         return api.observe();
       }),
@@ -74,7 +76,7 @@ export async function apply(plan: Plan, api: AdminApi, options: ApplyOptions): P
   const runOperation = async (operation: Operation): Promise<OperationResult> => {
     let startedAt: number | undefined;
     const slot = <T>(request: () => Promise<T>): Promise<T> =>
-      limit(() => {
+      slots(level.get(operation.id) ?? 0, () => {
         if (startedAt === undefined) {
           if (signal?.aborted) throw new NotStarted();
           startedAt = Date.now();
@@ -158,6 +160,16 @@ async function schedule(
   const ids = new Set(operations.map((o) => o.id));
   const final = new Map<string, OperationResult>();
   const started = new Set<string>();
+  // Who waits on whom, in plan order: a finished operation re-examines only its own dependents, never the whole
+  // plan (which made a bootstrap of n operations cost n² readiness checks: measured, 6 s of CPU for 8,800).
+  const dependents = new Map<string, Operation[]>();
+  for (const operation of operations) {
+    for (const dependency of new Set(operation.dependsOn)) {
+      const list = dependents.get(dependency);
+      if (list) list.push(operation);
+      else dependents.set(dependency, [operation]);
+    }
+  }
   let inFlight = 0;
 
   return new Promise((resolve) => {
@@ -166,39 +178,44 @@ async function schedule(
       if (result.status !== 'not_started') onDone(result);
     };
 
-    const pump = () => {
-      for (let changed = true; changed;) {
-        changed = false;
-        for (const operation of operations) {
-          if (final.has(operation.id) || started.has(operation.id)) continue;
-          const verdict = readiness(operation, ids, final);
-          if (verdict.kind === 'blocked') {
-            finish({ operation, status: verdict.status, error: verdict.error });
-            changed = true;
-          } else if (verdict.kind === 'ready' && !signal?.aborted) {
-            started.add(operation.id);
-            inFlight++;
-            void run(operation).then((result) => {
-              inFlight--;
-              finish(result);
-              pump();
-            });
-          }
+    /** Starts what is ready among `candidates`; whatever is blocked is settled, and its dependents examined. */
+    const examine = (candidates: readonly Operation[]) => {
+      const queue = [...candidates];
+      for (let i = 0; i < queue.length; i++) {
+        const operation = queue[i]!;
+        if (final.has(operation.id) || started.has(operation.id)) continue;
+        const verdict = readiness(operation, ids, final);
+        if (verdict.kind === 'blocked') {
+          finish({ operation, status: verdict.status, error: verdict.error });
+          queue.push(...(dependents.get(operation.id) ?? []));
+        } else if (verdict.kind === 'ready' && !signal?.aborted) {
+          started.add(operation.id);
+          inFlight++;
+          void run(operation).then((result) => {
+            inFlight--;
+            finish(result);
+            examine(dependents.get(operation.id) ?? []);
+            settle();
+          });
         }
       }
-      if (inFlight === 0) {
-        resolve(
-          operations.map(
-            (operation) =>
-              final.get(operation.id) ??
-              (signal?.aborted
-                ? { operation, status: 'not_started' as const }
-                : { operation, status: 'failed' as const, error: 'never became ready: its dependencies form a cycle' }),
-          ),
-        );
-      }
     };
-    pump();
+
+    const settle = () => {
+      if (inFlight > 0) return;
+      resolve(
+        operations.map(
+          (operation) =>
+            final.get(operation.id) ??
+            (signal?.aborted
+              ? { operation, status: 'not_started' as const }
+              : { operation, status: 'failed' as const, error: 'never became ready: its dependencies form a cycle' }),
+        ),
+      );
+    };
+
+    examine(operations);
+    settle();
   });
 }
 

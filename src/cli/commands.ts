@@ -70,7 +70,7 @@ async function applyCommand(flags: ParsedFlags, context: CommandContext, log: Lo
       : 600_000;
   const desired = await loadDesired(configPath(flags), context.env, context.redactor);
   const api = connectFromFlags(flags, context, log);
-  const { plan } = await planChanges(desired, api, { syncSecrets: flags['sync-secrets'] === true });
+  const { plan, observed } = await planChanges(desired, api, { syncSecrets: flags['sync-secrets'] === true });
   const color = useColor(flags, context);
   if (format === 'text') process.stdout.write(`${context.redactor.redact(renderPlanText(plan, { color }))}\n`);
   if (plan.operations.length === 0) {
@@ -78,6 +78,8 @@ async function applyCommand(flags: ParsedFlags, context: CommandContext, log: Lo
     return 0;
   }
 
+  const skipPreflight = flags['skip-preflight'] === true;
+  if (skipPreflight) log.warn('--skip-preflight: hook scripts are not checked before they are used');
   const interrupt = onInterrupt(log);
   let result: ApplyResult;
   try {
@@ -86,7 +88,13 @@ async function applyCommand(flags: ParsedFlags, context: CommandContext, log: Lo
       downloadTimeoutMs,
       allowMassDelete: flags['allow-mass-delete'] === true,
       dryRun: flags['dry-run'] === true,
+      skipPreflight,
+      observed,
       signal: interrupt.signal,
+      onPreflight: ({ checked }) => {
+        const repositories = new Set(checked.map((target) => target.repository.toLowerCase())).size;
+        log.debug(`preflight: ${checked.length} hook script(s) in ${repositories} repository(ies) checked`);
+      },
       onEvent: (event) => {
         if (event.type === 'done' && format === 'text') {
           log.debug(`${event.result.operation.id}: ${event.result.status}`);

@@ -30,4 +30,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `ghes-gitops plan | head`: the reader is gone, so there is no one to tell; stop quietly instead of crashing.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit();
+});
+
 process.exitCode = await main(process.argv.slice(2));

@@ -14,7 +14,12 @@ export async function runSimulateCommand(flags: ParsedFlags, log: Logger): Promi
     throw new UserError(`--download-ms takes a number of milliseconds, not \`${String(flags['download-ms'])}\``);
   }
   const initialState = typeof flags.state === 'string' ? await readState(flags.state) : undefined;
-  const sim = await startSimulator({ port, downloadMs, initialState });
+  const sim = await startSimulator({ port, downloadMs, initialState }).catch((error: unknown) => {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'EADDRINUSE') throw new UserError(`port ${port} is already in use: pick another with --port, or 0`);
+    if (code === 'EACCES') throw new UserError(`no permission to listen on port ${port}: pick one above 1023`);
+    throw error;
+  });
   log.info(
     [
       `GHES simulator listening on ${sim.url}`,

@@ -21,6 +21,9 @@ export interface ParseResult {
  * seconds, and can run out of memory, on a few megabytes of brackets.
  */
 function tooDeepAt(text: string): number | undefined {
+  // Nesting can never exceed the number of opening brackets: most files have a few, and lexing a large one twice
+  // costs as much as a third of its parse (and its garbage), so lex only when the limit is within reach.
+  if (countBrackets(text) <= MAX_FLOW_DEPTH) return undefined;
   let depth = 0;
   let offset = 0;
   for (const token of new Lexer().lex(text)) {
@@ -35,6 +38,16 @@ function tooDeepAt(text: string): number | undefined {
     if (type !== 'doc-mode' && type !== 'scalar' && type !== 'flow-error-end') offset += token.length;
   }
   return undefined;
+}
+
+/** `[` and `{` anywhere in the text, quoted or not: an upper bound on flow nesting. Stops once past the limit. */
+function countBrackets(text: string): number {
+  let count = 0;
+  for (let at = 0; at < text.length && count <= MAX_FLOW_DEPTH; at++) {
+    const code = text.charCodeAt(at);
+    if (code === 0x5b || code === 0x7b) count++;
+  }
+  return count;
 }
 
 function leadingWhitespaceHasTab(text: string, offset: number): boolean {

@@ -90,6 +90,80 @@ export function createAdminApi(octokit: GhesOctokit, options: AdminApiOptions = 
     return normalizeDownload(expectObject(data, summary('GET', path), 'the download status'));
   };
 
+  /**
+   * One repository read for many scripts: the repository (for its default branch), the branch's tree (the only
+   * place the REST API shows a file mode), then the contents API per script, one at a time.
+   */
+  const checkScripts = async (repository: string, scripts: string[]): Promise<ScriptCheck[]> => {
+    const [owner, repo, ...extra] = repository.split('/');
+    if (!owner || !repo || extra.length > 0) {
+      return scripts.map(() => ({ repositoryExists: false, scriptExists: false }));
+    }
+    const repoPath = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
+    let defaultBranch: string;
+    try {
+      const { data } = await call('GET', repoPath);
+      const raw = expectObject(data, summary('GET', repoPath), 'the repository');
+      defaultBranch = typeof raw.default_branch === 'string' ? raw.default_branch : 'main';
+    } catch (error) {
+      if (error instanceof GhesApiError && error.status === 404) {
+        return scripts.map(() => ({ repositoryExists: false, scriptExists: false }));
+      }
+      throw error;
+    }
+    const modes = await readModes(repoPath, defaultBranch);
+    const results: ScriptCheck[] = [];
+    for (const script of scripts) {
+      const path = script.replace(/^\/+/, '');
+      const contentsPath = `${repoPath}/contents/${encodePath(path)}?ref=${encodeURIComponent(defaultBranch)}`;
+      let scriptExists: boolean;
+      try {
+        const { data } = await call('GET', contentsPath);
+        // A directory comes back as an array; only a file can be a hook script.
+        scriptExists = !Array.isArray(data) && expectObject(data, summary('GET', contentsPath)).type === 'file';
+      } catch (error) {
+        if (!(error instanceof GhesApiError && error.status === 404)) throw error;
+        scriptExists = false;
+      }
+      const mode = scriptExists ? modes?.get(path) : undefined;
+      const executable = mode === '100755' ? true : mode === '100644' ? false : undefined;
+      results.push({
+        repositoryExists: true,
+        defaultBranch,
+        scriptExists,
+        ...(executable === undefined ? {} : { executable }),
+        ...(mode === undefined ? {} : { mode }),
+      });
+    }
+    return results;
+  };
+
+  /**
+   * Path -> git mode of every blob on the branch, or undefined when the tree cannot be read: an empty repository
+   * (409), a missing ref, a tree too large, any failure. The mode only adds the executable check to what the
+   * contents API decides, so a tree we cannot read leaves that check out rather than failing the others.
+   */
+  const readModes = async (repoPath: string, branch: string): Promise<Map<string, string> | undefined> => {
+    const treePath = `${repoPath}/git/trees/${encodePath(branch)}?recursive=1`;
+    let tree: unknown;
+    try {
+      const { data } = await call('GET', treePath);
+      tree = expectObject(data, summary('GET', treePath), 'the git tree').tree;
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(tree)) return undefined;
+    const modes = new Map<string, string>();
+    for (const entry of tree as unknown[]) {
+      const item = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+      if (typeof item.path === 'string' && typeof item.mode === 'string' && item.type === 'blob') {
+        modes.set(item.path, item.mode);
+      }
+    }
+    // A truncated tree leaves some paths out: those stay unknown rather than "not executable".
+    return modes;
+  };
+
   return {
     observe: () => observe(octokit, send, apiUrl, options.pageConcurrency ?? DEFAULT_PAGE_CONCURRENCY),
 
@@ -157,41 +231,18 @@ export function createAdminApi(octokit: GhesOctokit, options: AdminApiOptions = 
 
     deleteWebhook: (id) => remove(`${WEBHOOKS}/${id}`),
 
-    async checkScript(repository, script): Promise<ScriptCheck> {
-      const [owner, repo, ...extra] = repository.split('/');
-      if (!owner || !repo || extra.length > 0) {
-        return { repositoryExists: false, scriptExists: false };
-      }
-      const repoPath = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
-      let defaultBranch: string;
-      try {
-        const { data } = await call('GET', repoPath);
-        const raw = expectObject(data, summary('GET', repoPath), 'the repository');
-        defaultBranch = typeof raw.default_branch === 'string' ? raw.default_branch : 'main';
-      } catch (error) {
-        if (error instanceof GhesApiError && error.status === 404)
-          return { repositoryExists: false, scriptExists: false };
-        throw error;
-      }
-      const scriptPath = script
-        .replace(/^\/+/, '')
-        .split('/')
-        .map((segment) => encodeURIComponent(segment))
-        .join('/');
-      const contentsPath = `${repoPath}/contents/${scriptPath}?ref=${encodeURIComponent(defaultBranch)}`;
-      try {
-        const { data } = await call('GET', contentsPath);
-        // A directory comes back as an array; only a file can be a hook script.
-        const isFile = !Array.isArray(data) && expectObject(data, summary('GET', contentsPath)).type === 'file';
-        return { repositoryExists: true, defaultBranch, scriptExists: isFile };
-      } catch (error) {
-        if (error instanceof GhesApiError && error.status === 404) {
-          return { repositoryExists: true, defaultBranch, scriptExists: false };
-        }
-        throw error;
-      }
-    },
+    checkScript: async (repository, script) => (await checkScripts(repository, [script]))[0]!,
+
+    checkScripts: (repository, scripts) => checkScripts(repository, scripts),
   };
+}
+
+/** Each segment escaped, the slashes kept: `scripts/a b.sh` -> `scripts/a%20b.sh`. */
+function encodePath(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
 }
 
 function hasSecret(body: WebhookRequest): boolean {

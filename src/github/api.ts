@@ -32,8 +32,10 @@ export interface ScriptCheck {
   repositoryExists: boolean;
   defaultBranch?: string;
   scriptExists: boolean;
-  /** undefined when the API does not say. */
+  /** From the file's git mode (100755 or 100644); undefined when the API does not say. */
   executable?: boolean;
+  /** The git file mode, when the API gave one, e.g. `100644`. */
+  mode?: string;
 }
 
 export interface AdminApi {
@@ -56,4 +58,10 @@ export interface AdminApi {
 
   /** Preflight: does the script exist on the repository's default branch? */
   checkScript(repository: string, script: string): Promise<ScriptCheck>;
+
+  /**
+   * The same for several scripts of one repository, reading the repository once: results in `scripts` order.
+   * Optional, so that in-memory implementations need not have it; preflight falls back to checkScript.
+   */
+  checkScripts?(repository: string, scripts: string[]): Promise<ScriptCheck[]>;
 }

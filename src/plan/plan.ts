@@ -454,15 +454,54 @@ function planHooks(
   }
 
   // GHES allows one hook per (repository, script): a hook taking over the script of a hook this plan deletes
-  // must wait for that delete, or the server refuses it as a duplicate.
+  // or moves to another script must wait for that, and one taking a script that a hook keeps would be refused.
+  const holders = new Map(observed.hooks.map((hook) => [scriptKey(hook.script_repository, hook.script), hook]));
+  /** op → the update that moves the current holder of op's script away, which op waits for. */
+  const takesFrom = new Map<HookOperation, HookOperation>();
   for (const { op, script } of writes) {
+    if (op.action !== 'create' && op.fields?.script === undefined && op.fields?.script_repository === undefined)
+      continue;
     const freedBy = deletesByScript.get(script);
-    if (
-      freedBy !== undefined &&
-      (op.action === 'create' || op.fields?.script !== undefined || op.fields?.script_repository !== undefined)
-    ) {
+    if (freedBy !== undefined) {
       op.dependsOn.push(freedBy);
+      continue;
     }
+    const holder = holders.get(script);
+    if (holder === undefined || holder.id === op.liveId) continue;
+    const movedBy = writes.find((w) => w.op.liveId === holder.id && w.script !== script);
+    if (movedBy !== undefined) {
+      op.dependsOn.push(movedBy.op.id);
+      takesFrom.set(op, movedBy.op);
+      continue;
+    }
+    refuse(
+      context,
+      `hook "${op.key}": live hook "${holder.name}" (id ${holder.id}) already runs ${holder.script} from ` +
+        `${holder.script_repository}, and GHES allows one hook per repository script`,
+      op.location,
+      `if it is this hook under an earlier name, add \`previous_names: [${holder.name}]\`; ` +
+        'otherwise delete it (absent: true, or prune.hooks)',
+    );
+  }
+  // Hooks that take each other's scripts in a ring wait for each other forever: GHES has no swap.
+  const inRing = new Set<HookOperation>();
+  for (const start of takesFrom.keys()) {
+    const path: HookOperation[] = [];
+    let at: HookOperation | undefined = start;
+    while (at !== undefined && !path.includes(at) && !inRing.has(at)) {
+      path.push(at);
+      at = takesFrom.get(at);
+    }
+    if (at === undefined || inRing.has(at)) continue;
+    const ring = path.slice(path.indexOf(at));
+    for (const op of ring) inRing.add(op);
+    refuse(
+      context,
+      `hooks ${ring.map((op) => `"${op.key}"`).join(', ')} would swap scripts, and GHES allows one hook per ` +
+        'repository script at any moment',
+      at.location,
+      'move one of them to a temporary script first, apply, then give it its final script',
+    );
   }
   return { leaving, managed };
 }

@@ -32,6 +32,7 @@ export const MESSAGES = {
   badCredentials: 'Bad credentials',
   badJson: 'Problems parsing JSON',
   rateLimitDisabled: 'Rate limiting is not enabled.',
+  repositoryEmpty: 'Git Repository is empty.',
   secondaryRateLimit:
     'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. ' +
     'If you reach out to GitHub Support for help, please include the request ID',

@@ -110,7 +110,7 @@ const STUB_SCRIPT = '#!/bin/sh\n# Simulated pre-receive hook script.\nexit 0\n';
 export function renderFile(o: Origin, repo: SimRepository, path: string, ref: string, content?: string): object {
   const body = Buffer.from(content ?? STUB_SCRIPT);
   // Git's blob id, so the sha is what a real server would report for the same bytes.
-  const sha = createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
+  const { sha } = blobSha(content);
   const self = `${o.api}/repos/${repo.full_name}/contents/${path}?ref=${encodeURIComponent(ref)}`;
   const html = `${o.origin}/${repo.full_name}/blob/${ref}/${path}`;
   const git = `${o.api}/repos/${repo.full_name}/git/blobs/${sha}`;
@@ -135,4 +135,37 @@ export function renderDirectoryEntry(o: Origin, repo: SimRepository, path: strin
   const self = `${o.api}/repos/${repo.full_name}/contents/${path}?ref=${encodeURIComponent(repo.default_branch)}`;
   const html = `${o.origin}/${repo.full_name}/${type === 'dir' ? 'tree' : 'blob'}/${repo.default_branch}/${path}`;
   return { type, name: path.split('/').pop(), path, url: self, html_url: html, _links: { self, html } };
+}
+
+/** Git's object id for a blob with these bytes. */
+function blobSha(content: string | undefined): { sha: string; size: number } {
+  const body = Buffer.from(content ?? STUB_SCRIPT);
+  return { sha: createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex'), size: body.length };
+}
+
+/**
+ * The git trees API's `git-tree` for the default branch: blobs carry the file mode (100755 executable, 100644
+ * not), which is the only place the REST API reveals it. Tree shas are stable stand-ins, not real git ids.
+ */
+export function renderTree(o: Origin, repo: SimRepository, recursive: boolean): object {
+  const entries = new Map<string, { path: string; mode: string; type: 'blob' | 'tree'; sha: string; size?: number }>();
+  for (const [path, file] of Object.entries(repo.files)) {
+    const parts = path.split('/');
+    for (let depth = 1; depth < parts.length; depth++) {
+      const dir = parts.slice(0, depth).join('/');
+      const sha = createHash('sha1').update(`tree ${repo.full_name}\0${dir}`).digest('hex');
+      if (!entries.has(dir)) entries.set(dir, { path: dir, mode: '040000', type: 'tree', sha });
+    }
+    const { sha, size } = blobSha(file.content);
+    entries.set(path, { path, mode: file.executable ? '100755' : '100644', type: 'blob', sha, size });
+  }
+  const tree = [...entries.values()]
+    .filter((entry) => recursive || !entry.path.includes('/'))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((entry) => ({
+      ...entry,
+      url: `${o.api}/repos/${repo.full_name}/git/${entry.type === 'tree' ? 'trees' : 'blobs'}/${entry.sha}`,
+    }));
+  const sha = createHash('sha1').update(`tree ${repo.full_name}\0`).digest('hex');
+  return { sha, url: `${o.api}/repos/${repo.full_name}/git/trees/${sha}`, tree, truncated: false };
 }

@@ -1,7 +1,8 @@
-// The two repository endpoints the preflight script check uses: the repository (for default_branch) and the
-// contents API (does the script exist on that branch?). Only the default branch is modelled.
+// The repository endpoints the preflight script check uses: the repository (for default_branch), the contents
+// API (does the script exist on that branch?) and the git trees API (is it executable?). Only the default branch
+// is modelled.
 import { DOCS, MESSAGES } from './messages.js';
-import { renderDirectoryEntry, renderFile, renderRepository } from './render.js';
+import { renderDirectoryEntry, renderFile, renderRepository, renderTree } from './render.js';
 import { notFound, type ApiResponse, type Route } from './route.js';
 
 export const repositoryRoutes: Route[] = [
@@ -42,6 +43,22 @@ export const repositoryRoutes: Route[] = [
       if (children.size === 0) return { status: 404, body: { message: MESSAGES.notFound } };
       const entries = [...children].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       return { status: 200, body: entries.map(([p, type]) => renderDirectoryEntry(origin, repo, p, type)) };
+    },
+  },
+  {
+    // tree_sha is multi-segment (a branch may contain slashes); only the default branch is known here.
+    method: 'GET',
+    pattern: /^\/repos\/([^/]+)\/([^/]+)\/git\/trees\/(.+)$/,
+    access: 'user',
+    docs: `${DOCS}/git/trees#get-a-tree`,
+    handle(req, { store, origin }): ApiResponse {
+      const repo = store.repository(`${req.params[0]}/${req.params[1]}`);
+      if (!repo) return notFound();
+      // An empty repository has no commit, hence no tree: GitHub answers 409.
+      if (Object.keys(repo.files).length === 0) return { status: 409, body: { message: MESSAGES.repositoryEmpty } };
+      const ref = req.params[2] ?? '';
+      if (ref !== repo.default_branch && ref !== `refs/heads/${repo.default_branch}`) return notFound();
+      return { status: 200, body: renderTree(origin, repo, req.query.has('recursive')) };
     },
   },
 ];

@@ -13,6 +13,8 @@ export interface SimRequest {
   body: unknown;
   /** null when no response was sent (reset, hang, client gone). */
   status: number | null;
+  /** The JSON body the API answered with; kept only with `captureResponses` (a contract test checks it). */
+  responseBody?: unknown;
   /** Epoch milliseconds (fractional), wall clock. */
   startedAt: number;
   endedAt: number | null;

@@ -1,6 +1,7 @@
 // The API's route table and dispatch: path matching, the auth level each route needs, and the mapping of
 // store errors to GitHub's 404 and 422 bodies.
 import { environmentRoutes } from './environments.js';
+import { issueCommentRoutes } from './issue-comments.js';
 import { DOCS, MESSAGES } from './messages.js';
 import { preReceiveHookRoutes } from './pre-receive-hooks.js';
 import { repositoryRoutes } from './repositories.js';
@@ -36,6 +37,7 @@ export const ROUTES: readonly Route[] = [
   ...preReceiveHookRoutes,
   ...webhookRoutes,
   ...repositoryRoutes,
+  ...issueCommentRoutes,
 ];
 
 /** The route for a method and path, or undefined (GitHub answers 404 for an unknown method too). */

@@ -63,6 +63,8 @@ export interface SimulatorOptions {
   retryAfterSeconds?: number;
   /** How many request-log entries to keep. Default 100,000. */
   requestLogLimit?: number;
+  /** Keep each API response body in the request log (`responseBody`), for contract tests. Default off. */
+  captureResponses?: boolean;
 }
 
 export interface Simulator {
@@ -177,6 +179,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       req.socket.destroy();
       return;
     }
+    if (options.captureResponses) entry.responseBody = response.body;
     sendApi(res, response);
   }
 

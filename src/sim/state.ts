@@ -1,6 +1,7 @@
 // The simulator's in-memory database and the GHES rules that guard it. The HTTP handlers and tests that
 // change things "behind the tool's back" both go through these methods, so the indexes and rules always hold.
 import { isoTime, systemClock, type Clock } from './clock.js';
+import { IssueCommentStore } from './issue-comments.js';
 import { MESSAGES, type ErrorResource } from './messages.js';
 import {
   DEFAULT_WEBHOOK_EVENTS,
@@ -115,6 +116,8 @@ export class SimStateStore {
   /** Sorted id lists per `${kind}:${sort}`, dropped when that kind changes: a list request costs O(page)
    *  unless something changed since the last one (then one sort). Never O(n) work per item. */
   readonly #order = new Map<string, number[]>();
+  /** Pull-request comments (the Action's sticky plan comment); kept apart from the admin state and its load(). */
+  readonly issueComments = new IssueCommentStore(() => this.clock());
 
   constructor(options: StoreOptions = {}, initial?: SimStateInput) {
     this.clock = options.clock ?? systemClock;

@@ -77,6 +77,12 @@ const rows: Row[] = [
     line: 5,
     column: 24,
   },
+  {
+    file: 'bad-script-path.yml',
+    message: /hook `Check Commits`: script must be a path inside script_repository.*no leading \//,
+    line: 4,
+    column: 13,
+  },
   { file: 'bad-url-scheme.yml', message: 'url must be an http:// or https:// URL', line: 3, column: 10 },
   {
     file: 'unparsable-url.yml',

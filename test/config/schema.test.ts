@@ -1,4 +1,5 @@
 // The JSON Schema is the editor's half of the contract: it must agree with the loader and the shared types.
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import schema from '../../schemas/ghes-gitops.schema.json' with { type: 'json' };
 import { loadDesiredState } from '../../src/config/load.js';
@@ -19,6 +20,11 @@ function objectSchemas(node: unknown, at = '#'): [string, SchemaNode][] {
 }
 
 describe('schemas/ghes-gitops.schema.json', () => {
+  it('is a valid draft-07 schema (the loader skips this check at run time)', () => {
+    const ajv = new Ajv();
+    expect(ajv.validateSchema(schema), ajv.errorsText(ajv.errors)).toBe(true);
+  });
+
   it('is identified by SCHEMA_URL', () => {
     expect(schema.$id).toBe(SCHEMA_URL);
     expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');

@@ -29,10 +29,14 @@ export interface RecordedRequest {
   responseBody?: unknown;
 }
 
+const MULTI_SEGMENT = new Set(['path', 'tree_sha']);
 const ajv = new Ajv({ strict: false, allErrors: true });
 const operations = (extract.operations as unknown as ContractOperation[]).map((op) => ({
   ...op,
-  pattern: new RegExp(`^${op.path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+  // `{path}` (contents) and `{tree_sha}` (a ref such as a branch) may span segments; every other parameter is one.
+  pattern: new RegExp(
+    `^${op.path.replace(/\{([^}]+)\}/g, (_, name: string) => (MULTI_SEGMENT.has(name) ? '.+' : '[^/]+'))}$`,
+  ),
   validateBody: op.requestBody ? ajv.compile(op.requestBody.schema) : undefined,
 }));
 

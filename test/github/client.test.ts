@@ -24,6 +24,11 @@ afterEach(() => {
 });
 
 const ENVS = `${BASE}/admin/pre-receive-environments`;
+
+/** An Error, as a socket gives: nock passes a plain object on to node:http's interceptor, which drops it. */
+function connectionReset(): Error {
+  return Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+}
 const webhook = {
   url: 'https://hooks.test/new',
   content_type: 'json' as const,
@@ -100,7 +105,7 @@ describe('retries', () => {
   it('retries a GET after a connection reset', async () => {
     const scope = ghes()
       .get(`${ENVS}/3/downloads/latest`)
-      .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
+      .replyWithError(connectionReset())
       .get(`${ENVS}/3/downloads/latest`)
       .reply(200, { state: 'success', message: null, downloaded_at: null });
     await expect(makeApi().api.getLatestDownload(3)).resolves.toMatchObject({ state: 'success' });
@@ -122,11 +127,7 @@ describe('retries', () => {
   });
 
   it('never repeats a create POST after a connection reset', async () => {
-    const scope = ghes()
-      .post(ENVS)
-      .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
-      .post(ENVS)
-      .reply(201, rawEnvironment(4));
+    const scope = ghes().post(ENVS).replyWithError(connectionReset()).post(ENVS).reply(201, rawEnvironment(4));
     const error = await makeApi()
       .api.createEnvironment({ name: 'x', image_url: 'https://images.test/x.tar.gz' })
       .catch((e: unknown) => e);

@@ -1,0 +1,170 @@
+// `npm run bench`: the performance benchmark of issue 6. Runs the four scenarios against the simulator (in its own
+// process) and writes BENCHMARKS.md. Measures the bundles in dist/ unless told otherwise: run `npm run build`
+// first, or pass --build to bundle the working tree into a temporary directory.
+//
+//   tsx scripts/bench.ts [--build | --dist DIR] [--only plan,planner,apply,startup] [--runs N] [--quick]
+//                        [--out FILE]
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { format, resolveConfig } from 'prettier';
+import { runApplyScenario, type ApplyScenarioResult } from './bench/apply-scenario.js';
+import { describeMachine, loadAverage } from './bench/machine.js';
+import { runPlanScenario, type PlanScenarioResult } from './bench/plan-scenario.js';
+import { growthExponent, measurePlanner, type PlannerResult } from './bench/planner-scenario.js';
+import { renderReport, TARGETS, type BenchResults } from './bench/report.js';
+import { measureScheduler, type SchedulerResult } from './bench/scheduler-scenario.js';
+import { RemoteSimulator } from './bench/simulator.js';
+import { runStartupScenario, type StartupResult } from './bench/startup-scenario.js';
+
+const root = resolve(import.meta.dirname, '..');
+const SCENARIOS = ['plan', 'planner', 'apply', 'startup'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+const { values } = parseArgs({
+  options: {
+    build: { type: 'boolean' },
+    dist: { type: 'string' },
+    only: { type: 'string' },
+    runs: { type: 'string' },
+    quick: { type: 'boolean' },
+    out: { type: 'string' },
+  },
+});
+const quick = values.quick === true;
+const runs = values.runs !== undefined ? Math.max(1, Number(values.runs)) : quick ? 1 : 7;
+const only = new Set<Scenario>(
+  values.only === undefined ? SCENARIOS : (values.only.split(',').map((s) => s.trim()) as Scenario[]),
+);
+for (const scenario of only) {
+  if (!SCENARIOS.includes(scenario)) throw new Error(`--only takes ${SCENARIOS.join(', ')}; got ${scenario}`);
+}
+const out = resolve(values.out ?? join(root, 'BENCHMARKS.md'));
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+/** The bundles to measure: dist/ as committed, another directory, or a fresh build of the working tree. */
+function bundles(work: string): { dir: string; description: string } {
+  if (values.build === true) {
+    const dir = join(work, 'dist');
+    log('building the bundles (scripts/build.mjs) into a temporary directory...');
+    execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), dir], { cwd: root, stdio: 'inherit' });
+    return { dir, description: 'built from the working tree by scripts/build.mjs for this run' };
+  }
+  const dir = resolve(values.dist ?? join(root, 'dist'));
+  if (!existsSync(join(dir, 'cli.js'))) {
+    throw new Error(`${dir}/cli.js does not exist: run \`npm run build\` first, or pass --build`);
+  }
+  const newestSource = newestModification(join(root, 'src'));
+  const stale = statSync(join(dir, 'cli.js')).mtimeMs < newestSource;
+  if (stale)
+    log(`warning: ${relative(root, dir) || dir}/cli.js is older than src/: the figures may not match the code`);
+  return {
+    dir,
+    description: `${relative(root, dir) || dir}/${stale ? ' (**older than src/ when measured**)' : ' (as built)'}`,
+  };
+}
+
+function newestModification(directory: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(directory, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const machine = describeMachine();
+  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const work = mkdtempSync(join(tmpdir(), 'ghes-gitops-bench-'));
+  const sim = await RemoteSimulator.launch();
+  try {
+    const needsBundles = only.has('plan') || only.has('startup');
+    const bundle = needsBundles ? bundles(work) : { dir: '', description: 'not used' };
+    const latencies = [10, 50];
+
+    const plan: PlanScenarioResult[] = [];
+    if (only.has('plan')) {
+      log('1. no-change plan');
+      const size = quick
+        ? { environments: 3, hooks: 30, webhooks: 3 }
+        : { environments: 300, hooks: 3_000, webhooks: 300 };
+      for (const latencyMs of latencies) {
+        plan.push(
+          await runPlanScenario({ sim, cli: join(bundle.dir, 'cli.js'), workDir: work, size, latencyMs, runs, log }),
+        );
+      }
+    }
+
+    const planner: PlannerResult[] = [];
+    const scheduler: SchedulerResult[] = [];
+    if (only.has('planner')) {
+      log('2. planner alone');
+      const sizes = quick ? [250, 500, 1_000] : [2_500, 5_000, TARGETS.plannerObjects, 20_000];
+      const batchMs = quick ? 20 : undefined;
+      for (const objects of sizes) planner.push(await measurePlanner(objects, { batches: quick ? 1 : 7, batchMs }));
+      log(`  ${planner.map((r) => `${r.objects}: ${r.cpuMs.median.toFixed(1)} ms`).join(', ')}`);
+      for (const objects of quick ? [250, 500] : [2_500, 5_000, 10_000, 20_000, 40_000]) {
+        scheduler.push(await measureScheduler(objects, { batches: quick ? 1 : 5, batchMs }));
+      }
+      log(`  apply scheduler: ${scheduler.map((r) => `${r.objects}: ${r.cpuMs.median.toFixed(0)} ms`).join(', ')}`);
+    }
+
+    const applied: ApplyScenarioResult[] = [];
+    if (only.has('apply')) {
+      log('3. bootstrap apply');
+      const size = quick ? { environments: 2, hooks: 10, webhooks: 2 } : { environments: 20, hooks: 200, webhooks: 20 };
+      for (const latencyMs of latencies) {
+        for (const concurrency of [1, 4, 8]) {
+          // Concurrency 1 is the slow, stable case: fewer runs keep the whole benchmark within minutes.
+          const applyRuns = quick ? 1 : concurrency === 1 ? 2 : Math.min(runs, 5);
+          applied.push(
+            await runApplyScenario({
+              sim,
+              size,
+              latencyMs,
+              downloadMs: 100,
+              pollMs: 50,
+              concurrency,
+              runs: applyRuns,
+              log,
+            }),
+          );
+        }
+      }
+    }
+
+    let startup: StartupResult | undefined;
+    if (only.has('startup')) {
+      log('4. start-up');
+      startup = await runStartupScenario({ sim, distDir: bundle.dir, runs: quick ? 1 : 15 });
+    }
+
+    machine.loadAtEnd = loadAverage();
+    const results: BenchResults = {
+      date,
+      machine,
+      bundle: bundle.description,
+      quick,
+      plan,
+      planner,
+      plannerExponent: growthExponent(planner),
+      scheduler,
+      schedulerExponent: growthExponent(scheduler),
+      apply: applied,
+      startup,
+      durationMs: performance.now() - started,
+    };
+    // Formatted as `npm run lint` expects (Prettier aligns the tables).
+    const options = (await resolveConfig(out)) ?? {};
+    writeFileSync(out, await format(renderReport(results), { ...options, filepath: out }));
+    log(`wrote ${relative(process.cwd(), out)}`);
+  } finally {
+    await sim.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,74 @@
+// What the runner tells the step about the run, read once from the environment and the event payload:
+// the event, the pull request (if any), where the workspace and temp folders are, and a link to the run.
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+export interface PullRequestRef {
+  owner: string;
+  repo: string;
+  number: number;
+  /** The head commit the plan is for, when the payload names it. */
+  headSha?: string;
+}
+
+export interface RunnerContext {
+  /** `GITHUB_EVENT_NAME`; empty outside Actions. */
+  eventName: string;
+  /** The pull request this run is about, when the event has one and GITHUB_REPOSITORY is set. */
+  pullRequest?: PullRequestRef;
+  /** `GITHUB_WORKSPACE`, else the current directory: relative config paths start here. */
+  workspace: string;
+  /** `RUNNER_TEMP`, else the system temp folder: where the plan file goes. */
+  runnerTemp: string;
+  /** The run's page (its job summary), when the environment says where it is. */
+  runUrl?: string;
+  /** `GITHUB_SHA` */
+  sha?: string;
+}
+
+export function readRunnerContext(env: Record<string, string | undefined> = process.env): RunnerContext {
+  const eventName = env.GITHUB_EVENT_NAME ?? '';
+  const payload = readPayload(env.GITHUB_EVENT_PATH);
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+  const number = pullRequestNumber(payload);
+  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  return {
+    eventName,
+    ...(owner && repo && number !== undefined && { pullRequest: { owner, repo, number, headSha: headSha(payload) } }),
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    runnerTemp: env.RUNNER_TEMP || tmpdir(),
+    ...(env.GITHUB_REPOSITORY &&
+      env.GITHUB_RUN_ID && { runUrl: `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` }),
+    ...(env.GITHUB_SHA && { sha: env.GITHUB_SHA }),
+  };
+}
+
+type Payload = Record<string, unknown>;
+
+function readPayload(path: string | undefined): Payload {
+  if (!path) return {};
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Payload) : {};
+  } catch {
+    return {};
+  }
+}
+
+function record(value: unknown): Payload | undefined {
+  return typeof value === 'object' && value !== null ? (value as Payload) : undefined;
+}
+
+/** pull_request* events carry `pull_request`; an issue_comment on a pull request carries `issue.pull_request`. */
+export function pullRequestNumber(payload: Payload): number | undefined {
+  const pr = record(payload.pull_request);
+  if (pr && typeof pr.number === 'number') return pr.number;
+  const issue = record(payload.issue);
+  if (issue && record(issue.pull_request) && typeof issue.number === 'number') return issue.number;
+  return undefined;
+}
+
+function headSha(payload: Payload): string | undefined {
+  const sha = record(record(payload.pull_request)?.head)?.sha;
+  return typeof sha === 'string' ? sha : undefined;
+}

@@ -1,0 +1,352 @@
+// The Action: read the inputs once, run the same reconcile path as the CLI (load → observe → plan → apply), and
+// report as a runner expects: outputs, a job summary, a sticky pull-request comment, annotations on config errors.
+// Every string written anywhere passes through the Redactor, behind the runner's own masking of core.setSecret.
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import * as core from '@actions/core';
+import type { ApplyEvent, ApplyResult } from '../apply/types.js';
+import { secretValues } from '../config/load.js';
+import { ConfigError, UserError, type Diagnostic } from '../errors.js';
+import { PlanRefusedError } from '../plan/plan.js';
+import type { Plan } from '../plan/types.js';
+import type { ObservedState } from '../github/types.js';
+import { applyCountLine } from '../report/apply.js';
+import { describeOperation } from '../report/format.js';
+import { renderPlanJson, renderPlanText } from '../report/plan.js';
+import { Redactor, type Logger } from '../redact.js';
+import { applyPlan, connect, loadDesired, planChanges, PreflightError } from '../reconcile.js';
+import { annotationsFor, failureSummary } from './annotations.js';
+import {
+  commentMarker,
+  createGitHubClient,
+  failureCommentBody,
+  planCommentBody,
+  upsertComment,
+  type CommentTarget,
+} from './comment.js';
+import { readRunnerContext, type RunnerContext } from './context.js';
+import { getSettings, inActionTerms, type ActionSettings } from './inputs.js';
+import { describeRunKind, resolveRunKind, type RunKind } from './mode.js';
+import {
+  applySummary,
+  failureSection,
+  fitSummary,
+  planSummary,
+  summaryHeading,
+  type SummaryContext,
+} from './summary.js';
+
+/** `fail-on-changes` with changes: the plan succeeded, so the comment keeps showing it. */
+class ChangesFoundError extends UserError {
+  override readonly name = 'ChangesFoundError';
+
+  constructor(changes: number) {
+    super(
+      `${changes} change${changes === 1 ? '' : 's'} found and fail-on-changes is set: the live configuration ` +
+        'differs from the desired state (the plan is in the log and the job summary).',
+    );
+  }
+}
+
+/** What a run has learnt so far: the failure path reports with whatever is known. */
+interface RunState {
+  redactor: Redactor;
+  summary: string[];
+  settings?: ActionSettings;
+  runner?: RunnerContext;
+  kind?: RunKind;
+}
+
+/** The entry point: everything a step does, and the one place a failure becomes a failed step. */
+export async function run(): Promise<void> {
+  const state: RunState = { redactor: new Redactor(), summary: [] };
+  try {
+    await execute(state);
+  } catch (error) {
+    core.setFailed(state.redactor.redact(await reportFailure(error, state)));
+  } finally {
+    await writeSummary(state);
+  }
+}
+
+async function execute(state: RunState): Promise<void> {
+  const { redactor } = state;
+  const settings = getSettings();
+  redactor.add(settings.token, settings.githubToken);
+  state.settings = settings;
+  const runner = readRunnerContext();
+  state.runner = runner;
+  const kind = resolveRunKind(settings.mode, runner.eventName);
+  state.kind = kind;
+  const log = actionLogger(redactor);
+  log.info(
+    `ghes-gitops ${describeRunKind(kind)} of ${settings.config} against ${settings.apiUrl}` +
+      (runner.eventName ? ` (event ${runner.eventName}, mode ${settings.mode})` : ''),
+  );
+  if (kind.action === 'apply' && settings.failOnChanges) {
+    log.warn('fail-on-changes applies to plan runs only; this run applies, so it is ignored');
+  }
+  if (kind.action === 'apply' && settings.skipPreflight) {
+    log.warn('skip-preflight: hook scripts are not checked before they are used');
+  }
+
+  const desired = await loadDesired(configPath(settings, runner), process.env, redactor);
+  for (const secret of secretValues(desired)) core.setSecret(secret);
+  const api = connect({ apiUrl: settings.apiUrl, token: settings.token }, { log });
+  const { plan, observed } = await planChanges(desired, api, { syncSecrets: settings.syncSecrets });
+  log.info(renderPlanText(plan, { color: false }));
+  await writeOutputs(plan, settings, runner, redactor);
+
+  const context: SummaryContext = { kind, target: commentTarget(settings), eventName: runner.eventName };
+  if (kind.action === 'plan') {
+    state.summary.push(fitSummary((max) => planSummary(plan, context, max)));
+    await commentOnPullRequest(state, (target) => planCommentBody(plan, target, commentLinks(runner)));
+    if (settings.failOnChanges && plan.operations.length > 0) {
+      throw new ChangesFoundError(plan.operations.length);
+    }
+    return;
+  }
+
+  if (plan.operations.length === 0) {
+    state.summary.push(fitSummary((max) => applySummary(plan, undefined, context, max)));
+    log.info(kind.drift ? 'No drift: nothing to correct.' : 'Nothing to apply.');
+    return;
+  }
+  // The plan goes into the summary first: if apply is refused (mass delete, preflight), the reader still sees it.
+  const at = state.summary.push(fitSummary((max) => planSummary(plan, context, max))) - 1;
+  const result = await applyWithSignals(plan, observed, settings, api, log);
+  state.summary[at] = fitSummary((max) => applySummary(plan, result, context, max));
+  log.info(applyCountLine(result));
+  if (result.interrupted) throw new UserError('interrupted: the run was cancelled while applying; run it again.');
+  const unfinished = result.counts.failed + result.counts.skipped;
+  if (unfinished > 0) {
+    throw new UserError(
+      `${result.counts.failed} operation(s) failed and ${result.counts.skipped} were skipped: ${applyCountLine(result)} ` +
+        'Fix the cause and run again: only what still differs is sent.',
+    );
+  }
+}
+
+/** Relative config paths start at the workspace; kept relative to the working directory for short messages. */
+function configPath(settings: ActionSettings, runner: RunnerContext): string {
+  if (isAbsolute(settings.config)) return settings.config;
+  return relative(process.cwd(), resolve(runner.workspace, settings.config)) || '.';
+}
+
+function commentTarget(settings: ActionSettings): CommentTarget {
+  return { apiUrl: settings.apiUrl, config: settings.config };
+}
+
+function commentLinks(runner: RunnerContext) {
+  return { sha: runner.pullRequest?.headSha ?? runner.sha, runUrl: runner.runUrl };
+}
+
+async function writeOutputs(
+  plan: Plan,
+  settings: ActionSettings,
+  runner: RunnerContext,
+  redactor: Redactor,
+): Promise<void> {
+  // One file per instance and config, so several steps in one job do not overwrite each other's plan.
+  const id = createHash('sha256').update(`${settings.apiUrl}\0${settings.config}`).digest('hex').slice(0, 12);
+  const planFile = join(runner.runnerTemp, `ghes-gitops-plan-${id}.json`);
+  await mkdir(runner.runnerTemp, { recursive: true });
+  await writeFile(planFile, `${redactor.redact(renderPlanJson(plan))}\n`);
+  const outputs: Record<string, string> = {
+    'has-changes': String(plan.operations.length > 0),
+    creates: String(plan.summary.create),
+    updates: String(plan.summary.update),
+    deletes: String(plan.summary.delete),
+    downloads: String(plan.summary.download),
+    'plan-file': planFile,
+  };
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, redactor.redact(value));
+}
+
+/**
+ * Posts or updates the sticky comment when this run is about a pull request and comments are on. A comment that
+ * cannot be posted is a warning, not a failure: the plan itself is in the job summary and the outputs.
+ */
+async function commentOnPullRequest(state: RunState, body: (target: CommentTarget) => string): Promise<void> {
+  const { settings, runner, redactor } = state;
+  if (!settings?.comment || !runner) return;
+  if (!runner.pullRequest) {
+    if (state.kind?.action === 'plan' && runner.eventName.startsWith('pull_request')) {
+      core.warning('no pull request number in the event payload: the plan is in the job summary only');
+    }
+    return;
+  }
+  if (!settings.githubToken) {
+    core.warning('the `github-token` input is empty: no pull-request comment (the plan is in the job summary)');
+    return;
+  }
+  const target = commentTarget(settings);
+  try {
+    const outcome = await upsertComment(
+      createGitHubClient(settings.githubToken),
+      runner.pullRequest,
+      commentMarker(target),
+      redactor.redact(body(target)),
+    );
+    core.info(`${outcome.action} the plan comment: ${outcome.url}`);
+  } catch (error) {
+    const status = (error as { status?: unknown }).status;
+    const hint =
+      status === 403 || status === 404
+        ? ' Give the job `permissions: pull-requests: write`; on pull requests from forks the token is read-only.'
+        : '';
+    const message = error instanceof Error ? error.message : String(error);
+    core.warning(
+      redactor.redact(
+        `could not post the plan comment on pull request #${runner.pullRequest.number}: ${message}.${hint}`,
+      ),
+    );
+  }
+}
+
+async function applyWithSignals(
+  plan: Plan,
+  observed: ObservedState,
+  settings: ActionSettings,
+  api: ReturnType<typeof connect>,
+  log: Logger,
+): Promise<ApplyResult> {
+  // A cancelled run gets SIGINT, then SIGTERM: start nothing new, let what is in flight finish, report.
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals) => {
+    log.warn(`${signal}: starting no new operation; waiting for those in flight`);
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    return await applyPlan(plan, api, {
+      concurrency: settings.concurrency,
+      downloadTimeoutMs: settings.downloadTimeoutMs,
+      allowMassDelete: settings.allowMassDelete,
+      dryRun: false,
+      skipPreflight: settings.skipPreflight,
+      observed,
+      onPreflight: ({ checked }) => log.info(`Preflight: ${checked.length} hook script(s) checked.`),
+      signal: controller.signal,
+      onEvent: (event) => logApplyEvent(event, log),
+    });
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+function logApplyEvent(event: ApplyEvent, log: Logger): void {
+  if (event.type === 'download-progress') {
+    log.info(`  ↓ ${event.operation.key}: download ${event.state}`);
+  } else if (event.type === 'done') {
+    const { operation, status, error } = event.result;
+    if (status === 'succeeded') log.info(`  ✓ ${describeOperation(operation)}`);
+    else if (status === 'failed') log.error(`${describeOperation(operation)} failed: ${error ?? 'unknown error'}`);
+    else log.info(`  ${status.replace('_', ' ')}: ${describeOperation(operation)}${error ? ` (${error})` : ''}`);
+  }
+}
+
+/**
+ * Reports a failure where a reader looks: annotations for located diagnostics, the job summary, and on a pull
+ * request the sticky comment (a plan from an earlier commit must not stay up looking current). Returns the
+ * message the step fails with.
+ */
+async function reportFailure(error: unknown, state: RunState): Promise<string> {
+  const { redactor } = state;
+  let failure: string;
+  let details: string;
+  const located = locatedProblems(error);
+  if (located) {
+    const { diagnostics, title, singular, plural } = located;
+    const planned = annotationsFor(diagnostics, title, state.runner?.workspace ?? process.cwd());
+    // The full list goes to the log; the annotations carry the first few to the file and line.
+    core.info(redactor.redact(located.message));
+    for (const a of planned.annotations) {
+      const message = redactor.redact(a.message);
+      if (a.level === 'error') core.error(message, a.properties);
+      else core.warning(message, a.properties);
+    }
+    failure = failureSummary(planned, singular, plural) + (error instanceof PreflightError ? PREFLIGHT_HINT : '');
+    details = inActionTerms(located.message);
+  } else if (error instanceof UserError) {
+    failure = inActionTerms(error.message);
+    details = failure;
+  } else {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    failure = `internal error (please report it): ${text}`;
+    details = failure;
+  }
+  if (state.summary.length === 0 && state.settings && state.runner && state.kind) {
+    const context = { kind: state.kind, target: commentTarget(state.settings), eventName: state.runner.eventName };
+    state.summary.push(summaryHeading(context));
+  }
+  state.summary.push(failureSection(redactor.redact(details)));
+  if (state.kind?.action === 'plan' && !(error instanceof ChangesFoundError)) {
+    await commentOnPullRequest(state, (target) =>
+      failureCommentBody(redactor.redact(details), target, state.runner ? commentLinks(state.runner) : {}),
+    );
+  }
+  return failure;
+}
+
+const PREFLIGHT_HINT =
+  ' Fix the scripts, or set `skip-preflight: true` to apply without checking them (pushes fail on a missing script).';
+
+/** Errors that carry diagnostics with a file and line, and how to speak of them. */
+function locatedProblems(
+  error: unknown,
+): { diagnostics: Diagnostic[]; message: string; title: string; singular: string; plural: string } | undefined {
+  if (error instanceof ConfigError) {
+    return {
+      diagnostics: error.diagnostics,
+      message: error.message,
+      title: 'ghes-gitops: configuration error',
+      singular: 'error in the configuration',
+      plural: 'errors in the configuration',
+    };
+  }
+  if (error instanceof PlanRefusedError) {
+    return {
+      diagnostics: error.reasons,
+      message: error.message,
+      title: 'ghes-gitops: plan refused',
+      singular: 'reason the plan was refused',
+      plural: 'reasons the plan was refused',
+    };
+  }
+  if (error instanceof PreflightError) {
+    return {
+      diagnostics: error.problems,
+      message: error.message,
+      title: 'ghes-gitops: preflight',
+      singular: 'problem with a hook script (preflight)',
+      plural: 'problems with hook scripts (preflight)',
+    };
+  }
+  return undefined;
+}
+
+async function writeSummary(state: RunState): Promise<void> {
+  if (state.summary.length === 0) return;
+  if (!process.env.GITHUB_STEP_SUMMARY) {
+    core.info('GITHUB_STEP_SUMMARY is not set: no job summary written');
+    return;
+  }
+  try {
+    await core.summary.addRaw(state.redactor.redact(state.summary.join('\n'))).write();
+  } catch (error) {
+    core.warning(`could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function actionLogger(redactor: Redactor): Logger {
+  return {
+    debug: (message) => core.debug(redactor.redact(message)),
+    info: (message) => core.info(redactor.redact(message)),
+    warn: (message) => core.warning(redactor.redact(message)),
+    error: (message) => core.error(redactor.redact(message)),
+  };
+}

@@ -1,0 +1,131 @@
+// The benchmark's measuring functions on tiny sizes: that they run, count what they claim to count, and compute
+// the floors as defined in BENCHMARKS.md. No timing is asserted: speed is measured by `npm run bench`.
+import { afterAll, describe, expect, it } from 'vitest';
+import { applyFloor, downloadWait, runApplyScenario } from '../../scripts/bench/apply-scenario.js';
+import { checkRequests, peakOverlap } from '../../scripts/bench/plan-scenario.js';
+import { growthExponent, measurePlanner } from '../../scripts/bench/planner-scenario.js';
+import { renderReport, type BenchResults } from '../../scripts/bench/report.js';
+import { measureScheduler } from '../../scripts/bench/scheduler-scenario.js';
+import { LocalSimulator, type LoggedRequest } from '../../scripts/bench/simulator.js';
+import { desiredFrom, emptyInstance, mixedPlanInputs, observedFrom } from '../../scripts/bench/states.js';
+import { createPlan } from '../../src/plan/plan.js';
+import { buildLargeState } from '../../src/sim/seed.js';
+
+const request = (path: string, page: number, startedAt: number, endedAt: number): LoggedRequest => ({
+  method: 'GET',
+  path,
+  page,
+  startedAt,
+  endedAt,
+  status: 200,
+});
+
+describe('plan scenario: request checks', () => {
+  it('counts list pages per kind against ceil(n/100), and sees the three kinds start together', () => {
+    const log = [
+      request('/admin/pre-receive-environments', 1, 0, 10),
+      request('/admin/pre-receive-hooks', 1, 1, 11),
+      request('/admin/hooks', 1, 2, 12),
+      request('/admin/pre-receive-hooks', 2, 11, 21),
+      request('/admin/pre-receive-hooks', 3, 11, 21),
+      request('/meta', 1, 30, 31),
+    ];
+    const check = checkRequests(log, { environments: 50, hooks: 250, webhooks: 100 });
+    expect(check.lists).toEqual({ environments: 1, hooks: 3, webhooks: 1 });
+    expect(check.floor).toEqual({ environments: 1, hooks: 3, webhooks: 1 });
+    expect(check.other).toBe(1);
+    expect(check.kindsConcurrent).toBe(true);
+    expect(check.peakInFlight).toBe(3);
+    expect(check.spanMs).toBe(31);
+  });
+
+  it('does not count a slot freed and reused at the same instant twice', () => {
+    expect(peakOverlap([request('/a', 1, 0, 10), request('/a', 1, 10, 20)])).toBe(1);
+  });
+});
+
+describe('apply scenario: the floor', () => {
+  it('waits for a download with the poll schedule apply uses (first wait, then ×1.5)', () => {
+    // Polls go out at 50 and 50 + 10 + 75 ms; the second is answered at 145 ms, after the 100 ms download.
+    expect(downloadWait({ latencyMs: 10, downloadMs: 100, pollMs: 50 })).toEqual({
+      polls: 2,
+      pollStarts: [50, 135],
+      waitMs: 145,
+    });
+  });
+
+  it('is the critical path for one environment and its hooks, and the gated bound when hooks queue behind it', () => {
+    const target = buildLargeState({ environments: 1, hooks: 4, webhooks: 0 });
+    const plan = createPlan(desiredFrom(target), observedFrom({}), { syncSecrets: false });
+    // Hooks alternate between Default (ready at once) and env-0001 (after create 10 + POST download 10 + wait 145).
+    const wide = applyFloor(plan, { latencyMs: 10, downloadMs: 100, pollMs: 50, concurrency: 8 });
+    expect(wide.requests).toBe(1 + 1 + 2 + 4);
+    expect(wide.criticalPathMs).toBe(10 + 10 + 145 + 10);
+    expect(wide.floorMs).toBe(175);
+    const narrow = applyFloor(plan, { latencyMs: 10, downloadMs: 100, pollMs: 50, concurrency: 1 });
+    expect(narrow.throughputMs).toBe(80);
+    // Two hooks cannot start before 165 ms and need two latencies after it, one slot each.
+    expect(narrow.floorMs).toBe(185);
+  });
+});
+
+describe('the measuring functions, on tiny sizes', () => {
+  const sim = new LocalSimulator();
+  afterAll(() => sim.close());
+
+  it('applies a bootstrap plan without exceeding the concurrency, every operation succeeding', async () => {
+    const result = await runApplyScenario({
+      sim,
+      size: { environments: 1, hooks: 4, webhooks: 1 },
+      latencyMs: 0,
+      downloadMs: 20,
+      pollMs: 5,
+      concurrency: 2,
+      runs: 1,
+    });
+    expect(result.problems).toEqual([]);
+    expect(result.operations).toBe(7);
+    expect(result.runs[0]!.failed).toBe(0);
+    expect(result.peakInFlight).toBeGreaterThanOrEqual(1);
+    expect(result.peakInFlight).toBeLessThanOrEqual(2);
+    expect(emptyInstance(buildLargeState({ environments: 1, hooks: 1, webhooks: 1 }))).not.toHaveProperty('hooks');
+  });
+
+  it('plans a mix of every action, and apply runs a bootstrap against the in-memory API', async () => {
+    const { desired, observed } = mixedPlanInputs(400);
+    const plan = createPlan(desired, observed, { syncSecrets: false });
+    expect(Object.values(plan.summary).every((n) => n > 0)).toBe(true);
+    const planner = await measurePlanner(400, { batches: 1, batchMs: 1 });
+    expect(planner.operations).toBe(plan.operations.length);
+    expect(planner.cpuMs.runs).toBe(1);
+    const scheduler = await measureScheduler(200, { batches: 1, batchMs: 1 });
+    expect(scheduler.operations).toBe(220);
+  });
+
+  it('fits the growth exponent: 1 for linear cost, 2 for quadratic', () => {
+    const at = (objects: number, cpu: number) => ({ objects, cpuMs: { median: cpu, min: cpu, max: cpu, runs: 1 } });
+    expect(growthExponent([at(1000, 10), at(2000, 20), at(4000, 40)])).toBeCloseTo(1);
+    expect(growthExponent([at(1000, 10), at(2000, 40), at(4000, 160)])).toBeCloseTo(2);
+  });
+
+  it('renders a report with every scenario and the machine', () => {
+    const results: BenchResults = {
+      date: '2026-01-01T00:00:00Z',
+      machine: { cpu: 'cpu', cores: 2, memoryGb: 4, node: 'v20', os: 'os', loadAtStart: 0, loadAtEnd: 0 },
+      bundle: 'dist/',
+      quick: true,
+      plan: [],
+      planner: [],
+      plannerExponent: NaN,
+      scheduler: [],
+      schedulerExponent: NaN,
+      apply: [],
+      startup: undefined,
+      durationMs: 1,
+    };
+    const text = renderReport(results);
+    for (const heading of ['# Benchmarks', '## Method', '## 1.', '## 2.', '## 3.', '## 4.']) {
+      expect(text).toContain(heading);
+    }
+  });
+});

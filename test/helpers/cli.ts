@@ -1,0 +1,94 @@
+// Runs the committed bundle as a user would: `node dist/cli.js ...` in a child process, with a clean environment.
+// Always asynchronous: the simulator it talks to runs in this process and must keep answering meanwhile.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+/** The bundle under test; GHES_GITOPS_CLI points the suite at another build (e.g. a fresh one in a temp dir). */
+export const CLI = process.env.GHES_GITOPS_CLI ?? resolve(ROOT, 'dist/cli.js');
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** Another bundle, e.g. a copy in a directory without node_modules. */
+  cli?: string;
+}
+
+/** Everything every run printed, for checks that span the whole suite (no secret, no token, ever). */
+export const transcript: CliRun[] = [];
+
+/** Only what the child needs: PATH, and what the test passes. Never the parent's tokens. */
+function childEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+  for (const [name, value] of Object.entries(extra)) if (value !== undefined) env[name] = value;
+  return env;
+}
+
+export function startCli(args: string[], options: CliOptions = {}): ChildProcess {
+  const cli = options.cli ?? CLI;
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\``);
+  return spawn(process.execPath, [cli, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: childEnv(options.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+/** Collects a child's output until it exits. */
+export function finished(child: ChildProcess): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolveRun, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      const run = { code, signal, stdout, stderr };
+      transcript.push(run);
+      resolveRun(run);
+    });
+  });
+}
+
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
+  return finished(startCli(args, options));
+}
+
+/**
+ * Runs the CLI with its stdout on a pseudo-terminal (util-linux `script`), where colour is on by default.
+ * Returns undefined where `script` is not available.
+ */
+export async function runCliOnTty(args: string[], options: CliOptions = {}): Promise<CliRun | undefined> {
+  if (!existsSync('/usr/bin/script')) return undefined;
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, options.cli ?? CLI, ...args].map(quote).join(' ');
+  const child = spawn('/usr/bin/script', ['-qec', command, '/dev/null'], {
+    cwd: options.cwd ?? ROOT,
+    env: childEnv(options.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return finished(child);
+}
+
+/** For an afterAll: none of `values` appeared in anything any run of this file printed. */
+export function expectNeverPrinted(...values: string[]): void {
+  for (const run of transcript) {
+    for (const value of values) {
+      if (run.stdout.includes(value) || run.stderr.includes(value)) {
+        throw new Error(`a run printed a value it must never print (${value.length} characters)`);
+      }
+    }
+  }
+}
+
+/** A stack frame, as Node prints them: never shown to a user for an error they can fix. */
+export const STACK_FRAME = /at .*\(/;
+export const ANSI = new RegExp(`${String.fromCharCode(27)}\\[`);
