@@ -81,6 +81,7 @@ async function applyCommand(flags: ParsedFlags, context: CommandContext, log: Lo
   const skipPreflight = flags['skip-preflight'] === true;
   if (skipPreflight) log.warn('--skip-preflight: hook scripts are not checked before they are used');
   const interrupt = onInterrupt(log);
+  const downloadStates = new Map<string, string>();
   let result: ApplyResult;
   try {
     result = await applyPlan(plan, api, {
@@ -96,8 +97,11 @@ async function applyCommand(flags: ParsedFlags, context: CommandContext, log: Lo
         log.debug(`preflight: ${checked.length} hook script(s) in ${repositories} repository(ies) checked`);
       },
       onEvent: (event) => {
-        if (event.type === 'done' && format === 'text') {
-          log.debug(`${event.result.operation.id}: ${event.result.status}`);
+        if (event.type === 'done') log.debug(`${event.result.operation.id}: ${event.result.status}`);
+        // Downloads can take minutes: say when one starts waiting and when its state moves, nothing per poll.
+        if (event.type === 'download-progress' && downloadStates.get(event.operation.id) !== event.state) {
+          downloadStates.set(event.operation.id, event.state);
+          log.info(`environment "${event.operation.key}": download ${event.state.replaceAll('_', ' ')}`);
         }
       },
     });

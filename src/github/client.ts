@@ -3,15 +3,11 @@
 import { Octokit } from '@octokit/core';
 import { throttling } from '@octokit/plugin-throttling';
 import type { EndpointDefaults } from '@octokit/types';
+import type { Logger } from '../redact.js';
 import { VERSION, TOOL_NAME } from '../version.js';
 import { nodeFetch } from './transport.js';
 
-export interface Logger {
-  debug: (message: string) => void;
-  info: (message: string) => void;
-  warn: (message: string) => void;
-  error: (message: string) => void;
-}
+export type { Logger } from '../redact.js';
 
 export interface ClientSettings {
   /** e.g. `https://ghes.example.com/api/v3` */

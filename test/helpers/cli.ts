@@ -20,6 +20,10 @@ export interface CliOptions {
   cwd?: string;
   /** Another bundle, e.g. a copy in a directory without node_modules. */
   cli?: string;
+  /** Called with all of stderr so far on each chunk, with the child: e.g. to interrupt it at the right moment. */
+  onStderr?: (seen: string, child: ChildProcess) => void;
+  /** Kill the child and fail after this long. Default 20 s. */
+  timeoutMs?: number;
 }
 
 /** Everything every run printed, for checks that span the whole suite (no secret, no token, ever). */
@@ -43,14 +47,25 @@ export function startCli(args: string[], options: CliOptions = {}): ChildProcess
 }
 
 /** Collects a child's output until it exits. */
-export function finished(child: ChildProcess): Promise<CliRun> {
+export function finished(
+  child: ChildProcess,
+  options: Pick<CliOptions, 'onStderr' | 'timeoutMs'> = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    options.onStderr?.(stderr, child);
+  });
   return new Promise((resolveRun, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the CLI did not finish in time\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, options.timeoutMs ?? 20_000);
     child.once('error', reject);
     child.once('close', (code, signal) => {
+      clearTimeout(timer);
       const run = { code, signal, stdout, stderr };
       transcript.push(run);
       resolveRun(run);
@@ -59,7 +74,7 @@ export function finished(child: ChildProcess): Promise<CliRun> {
 }
 
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
-  return finished(startCli(args, options));
+  return finished(startCli(args, options), options);
 }
 
 /**

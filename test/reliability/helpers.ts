@@ -1,10 +1,8 @@
 // Shared by the reliability tests: a simulator per test, the shared reconcile path with tiny retry delays, runs
 // that repeat until converged, the invariants every faulty run must keep, and the built CLI as a child process.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, expect } from 'vitest';
 import { stringify } from 'yaml';
 import type { ApplyResult } from '../../src/apply/types.js';
@@ -213,55 +211,9 @@ export function expectNoSecrets(outputs: readonly string[], secrets: readonly st
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The built CLI as a child process.
+// The built CLI as a child process: the suite-wide runner (a clean environment, never the outer shell's tokens).
 
-/** The bundle under test, as in test/helpers/cli.ts: GHES_GITOPS_CLI points the suite at another build. */
-export const CLI = process.env.GHES_GITOPS_CLI ?? resolve(import.meta.dirname, '..', '..', 'dist', 'cli.js');
-
-export interface CliRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-export interface CliOptions {
-  env?: Record<string, string>;
-  /** Called with each chunk of stderr as it comes, with the child, e.g. to interrupt it at the right moment. */
-  onStderr?: (seen: string, child: ReturnType<typeof spawn>) => void;
-  timeoutMs?: number;
-}
-
-/** Runs `node dist/cli.js ...args` with a clean environment (no GHES_* or GITHUB_* from the outer shell). */
-export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\``);
-  const base: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !/^(GHES_|GITHUB_)/.test(key)) base[key] = value;
-  }
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { ...base, NO_COLOR: '1', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    options.onStderr?.(stderr, child);
-  });
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`ghes-gitops ${args.join(' ')} did not finish in time\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, options.timeoutMs ?? 20_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolvePromise({ code, signal, stdout, stderr });
-    });
-  });
-}
+export { CLI, runCli, type CliOptions, type CliRun } from '../helpers/cli.js';
 
 /** A minimal simulator state with the repositories and scripts the tests' hooks use. */
 export function repositories(...scripts: [repository: string, path: string, executable?: boolean][]): SimStateInput {
