@@ -1,6 +1,7 @@
 // One function per command. Data (plans, exports) goes to stdout; progress and diagnostics to stderr.
 import { writeFile } from 'node:fs/promises';
 import type { ApplyResult } from '../apply/types.js';
+import { DEFAULT_CONFIG_PATH } from '../config/load.js';
 import { UserError } from '../errors.js';
 import { resolveConnection } from '../github/connection.js';
 import { renderApplyText } from '../report/apply.js';
@@ -16,7 +17,12 @@ export interface CommandContext {
   env: Record<string, string | undefined>;
 }
 
-const DEFAULT_CONFIG = 'ghes-gitops.yml';
+const DOWNLOAD_STATES: Record<string, string> = {
+  not_started: 'download queued',
+  in_progress: 'downloading…',
+  success: 'downloaded',
+  failed: 'download failed',
+};
 
 export async function runCommand(name: CommandName, flags: ParsedFlags, context: CommandContext): Promise<number> {
   const log = createStderrLogger(context.redactor, { verbose: flags.verbose === true });
@@ -101,7 +107,8 @@ async function applyCommand(flags: ParsedFlags, context: CommandContext, log: Lo
         // Downloads can take minutes: say when one starts waiting and when its state moves, nothing per poll.
         if (event.type === 'download-progress' && downloadStates.get(event.operation.id) !== event.state) {
           downloadStates.set(event.operation.id, event.state);
-          log.info(`environment "${event.operation.key}": download ${event.state.replaceAll('_', ' ')}`);
+          const said = DOWNLOAD_STATES[event.state] ?? `download ${event.state}`;
+          log.info(`environment "${event.operation.key}": ${said}`);
         }
       },
     });
@@ -132,7 +139,7 @@ async function exportCommand(flags: ParsedFlags, context: CommandContext, log: L
 }
 
 function configPath(flags: ParsedFlags): string {
-  return typeof flags.config === 'string' ? flags.config : DEFAULT_CONFIG;
+  return typeof flags.config === 'string' ? flags.config : DEFAULT_CONFIG_PATH;
 }
 
 function connectFromFlags(flags: ParsedFlags, context: CommandContext, log: Logger) {
