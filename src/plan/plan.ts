@@ -194,18 +194,7 @@ function planEnvironments(desired: DesiredState, observed: ObservedState, contex
   const deletes = new Map<number, EnvironmentOperation>();
 
   const deleteEnvironment = (env: ObservedEnvironment, key: string, reason: string, at?: SourceLocation) => {
-    const op: EnvironmentOperation = {
-      id: `environment:delete:${key}`,
-      kind: 'environment',
-      key,
-      action: 'delete',
-      changes: {},
-      dependsOn: [],
-      liveId: env.id,
-      reason,
-      warnings: [],
-      ...(at && { location: at }),
-    };
+    const op: EnvironmentOperation = { kind: 'environment', ...deletion('environment', key, env.id, reason, at) };
     if (env.download.state === 'in_progress') {
       op.warnings.push('a download is in progress; GHES refuses to delete the environment until it finishes');
     }
@@ -346,19 +335,8 @@ function planHooks(
   const writes: { op: HookOperation; script: string }[] = [];
 
   const deleteHook = (hook: ObservedHook, key: string, reason: string, at?: SourceLocation) => {
-    const op: HookOperation = {
-      id: `hook:delete:${key}`,
-      kind: 'hook',
-      key,
-      action: 'delete',
-      changes: {},
-      dependsOn: [],
-      liveId: hook.id,
-      reason,
-      ...(hook.enforcement === 'enabled' && { blastRadius: BLAST_REMOVED }),
-      warnings: [],
-      ...(at && { location: at }),
-    };
+    const op: HookOperation = { kind: 'hook', ...deletion('hook', key, hook.id, reason, at) };
+    if (hook.enforcement === 'enabled') op.blastRadius = BLAST_REMOVED;
     context.operations.push(op);
     leaving.set(hook.id, op.id);
     deletesByScript.set(scriptKey(hook.script_repository, hook.script), op.id);
@@ -756,16 +734,20 @@ function updateWebhook(
 }
 
 function deleteWebhook(hook: ObservedWebhook, key: string, reason: string, at?: SourceLocation): WebhookOperation {
+  return { kind: 'webhook', ...deletion('webhook', key, hook.id, reason, at) };
+}
+
+/** What every delete of a live object shares: no field-by-field change, and nothing before it unless told. */
+function deletion(kind: Kind, key: string, liveId: number, reason: string, at?: SourceLocation) {
   return {
-    id: `webhook:delete:${key}`,
-    kind: 'webhook',
+    id: `${kind}:delete:${key}`,
     key,
-    action: 'delete',
+    action: 'delete' as const,
     changes: {},
-    dependsOn: [],
-    liveId: hook.id,
+    dependsOn: [] as string[],
+    liveId,
     reason,
-    warnings: [],
+    warnings: [] as string[],
     ...(at && { location: at }),
   };
 }
