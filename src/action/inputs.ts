@@ -2,6 +2,8 @@
 // core.getInput. Defaults repeat action.yml's (a test keeps the two equal) so that a step run without the runner
 // filling them in (tests, `node dist/index.js`) behaves the same.
 import * as core from '@actions/core';
+import { MAX_CONCURRENCY } from '../apply/apply.js';
+import { durationMs } from '../duration.js';
 import { UserError } from '../errors.js';
 
 export type Mode = 'auto' | 'plan' | 'apply';
@@ -40,7 +42,7 @@ export const INPUT_DEFAULTS = {
   'skip-preflight': 'false',
 } as const;
 
-export const MAX_CONCURRENCY = 64;
+export { MAX_CONCURRENCY };
 
 /**
  * Reads every input once. The tokens are masked (core.setSecret) the moment they are read, before anything
@@ -104,9 +106,7 @@ export function parseBoolean(name: string, text: string): boolean {
 
 /** `600` (seconds), `90s`, `10m`, `1h`, `500ms`: the CLI's `--download-timeout` syntax. */
 export function parseDuration(text: string, name = 'download-timeout'): number {
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  const ms = match ? Number(match[1]) * (units[match[2] ?? 's'] ?? NaN) : NaN;
+  const ms = durationMs(text) ?? NaN;
   if (!(ms > 0)) throw new UserError(`the \`${name}\` input takes a duration such as 600, 90s or 10m, not \`${text}\``);
   return ms;
 }

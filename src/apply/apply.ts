@@ -19,6 +19,8 @@ import { createSlots, levels } from './slots.js';
 import { DEFAULT_DOWNLOAD_POLL_MS, DEFAULT_DOWNLOAD_TIMEOUT_MS, waitForDownload } from './download.js';
 
 export const DEFAULT_CONCURRENCY = 4;
+/** The most operations in flight a user may ask for (`--concurrency`, the Action's `concurrency`). */
+export const MAX_CONCURRENCY = 64;
 /** Wait before re-reading after a create of unknown outcome; see LiveStateReader. */
 const RECHECK_DELAY_MS = 200;
 

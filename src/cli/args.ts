@@ -1,5 +1,7 @@
 // Command-line parsing: one table of commands and their flags, shared by the parser and `--help`.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { MAX_CONCURRENCY } from '../apply/apply.js';
+import { durationMs } from '../duration.js';
 import { UserError } from '../errors.js';
 import { TOOL_NAME } from '../version.js';
 
@@ -189,13 +191,12 @@ export function helpText(command?: CommandName): string {
 
 /** `600`, `90s`, `10m`, `1h` → milliseconds. */
 export function parseDuration(text: string, flag: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match) throw new UserError(`--${flag} takes a duration such as 600, 90s or 10m, not \`${text}\``);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's'] ?? 1000;
-  return Number(match[1]) * unit;
+  const ms = durationMs(text);
+  if (ms === undefined) throw new UserError(`--${flag} takes a duration such as 600, 90s or 10m, not \`${text}\``);
+  return ms;
 }
 
-export function parsePositiveInt(text: string, flag: string, max = 64): number {
+export function parsePositiveInt(text: string, flag: string, max = MAX_CONCURRENCY): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1 || value > max) {
     throw new UserError(`--${flag} takes a whole number from 1 to ${max}, not \`${text}\``);

@@ -1,6 +1,7 @@
 // One function per command. Data (plans, exports) goes to stdout; progress and diagnostics to stderr.
 import { writeFile } from 'node:fs/promises';
 import type { ApplyResult } from '../apply/types.js';
+import { DEFAULT_CONCURRENCY } from '../apply/apply.js';
 import { DEFAULT_CONFIG_PATH } from '../config/load.js';
 import { UserError } from '../errors.js';
 import { resolveConnection } from '../github/connection.js';
@@ -69,7 +70,8 @@ async function plan(flags: ParsedFlags, context: CommandContext, log: Logger): P
 
 async function applyCommand(flags: ParsedFlags, context: CommandContext, log: Logger): Promise<number> {
   const format = outputFormat(flags, ['text', 'json']);
-  const concurrency = typeof flags.concurrency === 'string' ? parsePositiveInt(flags.concurrency, 'concurrency') : 4;
+  const concurrency =
+    typeof flags.concurrency === 'string' ? parsePositiveInt(flags.concurrency, 'concurrency') : DEFAULT_CONCURRENCY;
   const downloadTimeoutMs =
     typeof flags['download-timeout'] === 'string'
       ? parseDuration(flags['download-timeout'], 'download-timeout')
