@@ -6,11 +6,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterEach, inject } from 'vitest';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/server.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
-export const BUNDLE = join(ROOT, 'dist', 'index.js');
+/** The Action's bundle, built for this test run (test/setup/bundle.ts). */
+export const BUNDLE = join(inject('distDir'), 'index.js');
 
 /** Distinctive values, so a leak anywhere is found by a plain substring search. */
 export const ADMIN_TOKEN = 'ghp_AdminTokenDoNotLeak0123456789abcdef';
@@ -99,7 +100,7 @@ export function pullRequestPayload(number = PR_NUMBER): Record<string, unknown> 
 
 /** Runs `node dist/index.js` like a runner runs a node action, and reads back what it wrote. */
 export async function runStep(options: StepOptions): Promise<StepRun> {
-  if (!existsSync(BUNDLE)) throw new Error('dist/index.js is missing: run `npm run build` first');
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: the test run's bundle build failed`);
   const temp = await mkdtemp(join(tmpdir(), 'ghes-gitops-runner-'));
   cleanups.push(() => rm(temp, { recursive: true, force: true }));
   const eventPath = join(temp, 'event.json');

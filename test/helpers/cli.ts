@@ -1,12 +1,14 @@
-// Runs the committed bundle as a user would: `node dist/cli.js ...` in a child process, with a clean environment.
+// Runs the bundle as a user would: `node dist/cli.js ...` in a child process, with a clean environment. The bundle
+// is the one the test run built from the current sources (test/setup/bundle.ts), never a stale committed dist/.
 // Always asynchronous: the simulator it talks to runs in this process and must keep answering meanwhile.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { inject } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-/** The bundle under test; GHES_GITOPS_CLI points the suite at another build (e.g. a fresh one in a temp dir). */
-export const CLI = process.env.GHES_GITOPS_CLI ?? resolve(ROOT, 'dist/cli.js');
+/** The bundle under test, built for this test run. */
+export const CLI = join(inject('distDir'), 'cli.js');
 
 export interface CliRun {
   code: number | null;
@@ -38,7 +40,7 @@ function childEnv(extra: Record<string, string | undefined> = {}): Record<string
 
 export function startCli(args: string[], options: CliOptions = {}): ChildProcess {
   const cli = options.cli ?? CLI;
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\``);
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: the test run's bundle build failed`);
   return spawn(process.execPath, [cli, ...args], {
     cwd: options.cwd ?? ROOT,
     env: childEnv(options.env),
