@@ -1,16 +1,28 @@
 // Makes test/contract/ghes-3.19.extract.json: the operations ghes-gitops calls, cut from GitHub's OpenAPI
 // description of GHES 3.19 (npm @octokit/openapi), with $refs resolved and prose dropped, so the contract
 // test can check every request the integration suite sends (and every simulator response) without the
-// 11 MB original. Run: node scripts/extract-openapi.mjs
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+// 11 MB original. The package (385 MB) is not a devDependency: this one-off fetches the pinned version into a
+// temporary folder and removes it afterwards. Run: node scripts/extract-openapi.mjs
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
-const require = createRequire(import.meta.url);
+const OPENAPI_PACKAGE = '@octokit/openapi@23.0.2';
 const version = '3.19';
-const specPath = require.resolve(`@octokit/openapi/generated/ghes-${version}.json`);
-const spec = JSON.parse(readFileSync(specPath, 'utf8'));
-const { version: packageVersion } = JSON.parse(readFileSync(require.resolve('@octokit/openapi/package.json'), 'utf8'));
+const work = mkdtempSync(join(tmpdir(), 'ghes-gitops-openapi-'));
+let spec;
+let packageVersion;
+try {
+  execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', work, OPENAPI_PACKAGE], {
+    stdio: 'inherit',
+  });
+  const dir = join(work, 'node_modules', '@octokit', 'openapi');
+  spec = JSON.parse(readFileSync(join(dir, 'generated', `ghes-${version}.json`), 'utf8'));
+  packageVersion = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
 
 const wanted = [
   /^\/admin\/hooks/,
