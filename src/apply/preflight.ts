@@ -3,7 +3,7 @@
 // exists, the file exists on the default branch, and its git mode is executable where the API shows one.
 import pLimit from 'p-limit';
 import { formatDiagnostic, UserError, type Diagnostic, type SourceLocation } from '../errors.js';
-import type { AdminApi, ScriptCheck } from '../github/api.js';
+import type { AdminApi, RequestLimit, ScriptCheck } from '../github/api.js';
 import type { ObservedState } from '../github/types.js';
 import type { HookOperation, Operation, Plan } from '../plan/types.js';
 
@@ -20,7 +20,7 @@ export interface ScriptTarget {
 }
 
 export interface PreflightOptions {
-  /** Repositories checked at once. Default 4. */
+  /** Requests in flight at once, over all repositories. Default 4. */
   concurrency?: number;
   /**
    * The state the plan was made from: an update that only turns a hook on names neither script nor repository,
@@ -92,7 +92,10 @@ function needsCheck(operation: Operation): operation is HookOperation {
   return moves || turnsOn;
 }
 
-/** Checks every script the plan relies on, each repository read once; reports every problem, never throws for one. */
+/**
+ * Checks every script the plan relies on, each repository read once; reports every problem, never throws for one.
+ * Reads only, so a plan may call it too. The repositories are checked together, their requests sharing one bound.
+ */
 export async function preflight(plan: Plan, api: AdminApi, options: PreflightOptions = {}): Promise<PreflightResult> {
   const needsLive = plan.operations.some(
     (op) =>
@@ -112,32 +115,30 @@ export async function preflight(plan: Plan, api: AdminApi, options: PreflightOpt
   const limit = pLimit(Math.max(1, options.concurrency ?? DEFAULT_PREFLIGHT_CONCURRENCY));
   const problems = new Map<ScriptTarget, Diagnostic>();
   await Promise.all(
-    [...byRepository.values()].map((group) =>
-      limit(async () => {
-        const scripts = [...new Set(group.map((target) => normalizeScript(target.script)))];
-        let checks: Map<string, ScriptCheck>;
-        try {
-          const results = await checkScripts(api, group[0]!.repository, scripts);
-          checks = new Map(scripts.map((script, i) => [script, results[i]!]));
-        } catch (error) {
-          for (const target of group) {
-            problems.set(target, {
-              severity: 'error',
-              message:
-                `hook "${target.hook}": could not check script ${target.script} in ${target.repository}: ` +
-                (error instanceof Error ? error.message : String(error)),
-              ...(target.location && { location: target.location }),
-              hint: 'run again, or apply without the check with --skip-preflight',
-            });
-          }
-          return;
-        }
+    [...byRepository.values()].map(async (group) => {
+      const scripts = [...new Set(group.map((target) => normalizeScript(target.script)))];
+      let checks: Map<string, ScriptCheck>;
+      try {
+        const results = await checkScripts(api, group[0]!.repository, scripts, limit);
+        checks = new Map(scripts.map((script, i) => [script, results[i]!]));
+      } catch (error) {
         for (const target of group) {
-          const problem = describeProblem(target, checks.get(normalizeScript(target.script)));
-          if (problem) problems.set(target, problem);
+          problems.set(target, {
+            severity: 'error',
+            message:
+              `hook "${target.hook}": could not check script ${target.script} in ${target.repository}: ` +
+              (error instanceof Error ? error.message : String(error)),
+            ...(target.location && { location: target.location }),
+            hint: 'run again, or apply without the check with --skip-preflight',
+          });
         }
-      }),
-    ),
+        return;
+      }
+      for (const target of group) {
+        const problem = describeProblem(target, checks.get(normalizeScript(target.script)));
+        if (problem) problems.set(target, problem);
+      }
+    }),
   );
   // In config order (as `validate` reports), whatever order the repositories answered in.
   const found = targets.flatMap((target) => problems.get(target) ?? []);
@@ -151,13 +152,14 @@ function byLocation(a: Diagnostic, b: Diagnostic): number {
   return file || a.location.line - b.location.line || a.location.column - b.location.column;
 }
 
-function checkScripts(api: AdminApi, repository: string, scripts: string[]): Promise<ScriptCheck[]> {
-  if (api.checkScripts) return api.checkScripts(repository, scripts);
-  return (async () => {
-    const results: ScriptCheck[] = [];
-    for (const script of scripts) results.push(await api.checkScript(repository, script));
-    return results;
-  })();
+function checkScripts(
+  api: AdminApi,
+  repository: string,
+  scripts: string[],
+  limit: RequestLimit,
+): Promise<ScriptCheck[]> {
+  if (api.checkScripts) return api.checkScripts(repository, scripts, limit);
+  return Promise.all(scripts.map((script) => limit(() => api.checkScript(repository, script))));
 }
 
 function describeProblem(target: ScriptTarget, check: ScriptCheck | undefined): Diagnostic | undefined {

@@ -1,6 +1,6 @@
 // The AdminApi over HTTP: builds each request body the way GHES expects it (string booleans, full webhook bodies,
 // no masked secrets), normalizes responses and turns every failure into a typed, user-readable error.
-import type { AdminApi, HookRequest, ScriptCheck, StartDownloadResult, WebhookRequest } from './api.js';
+import type { AdminApi, HookRequest, RequestLimit, ScriptCheck, StartDownloadResult, WebhookRequest } from './api.js';
 import type { DownloadStatus, ObservedEnvironment, ObservedHook, ObservedWebhook } from './types.js';
 import { isSafeToRepeat, type GhesOctokit } from './client.js';
 import { GhesApiError, MaskedSecretError, isMaskedSecret, toGhesApiError, type RequestSummary } from './errors.js';
@@ -91,10 +91,17 @@ export function createAdminApi(octokit: GhesOctokit, options: AdminApiOptions = 
   };
 
   /**
-   * One repository read for many scripts: the repository (for its default branch), the branch's tree (the only
-   * place the REST API shows a file mode), then the contents API per script, one at a time.
+   * One repository read for many scripts: the repository (for its default branch), then the branch's recursive
+   * tree, which names every file with its git mode (the only place the REST API shows one). Two requests per
+   * repository, whatever the number of scripts. The contents API answers only what the tree cannot: a path a
+   * truncated tree leaves out, a symlink (the contents API follows it to a file or not), a path git would not
+   * store as written, or every script when the tree cannot be read at all; those requests go out together.
    */
-  const checkScripts = async (repository: string, scripts: string[]): Promise<ScriptCheck[]> => {
+  const checkScripts = async (
+    repository: string,
+    scripts: string[],
+    limit: RequestLimit = (request) => request(),
+  ): Promise<ScriptCheck[]> => {
     const [owner, repo, ...extra] = repository.split('/');
     if (!owner || !repo || extra.length > 0) {
       return scripts.map(() => ({ repositoryExists: false, scriptExists: false }));
@@ -102,7 +109,7 @@ export function createAdminApi(octokit: GhesOctokit, options: AdminApiOptions = 
     const repoPath = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
     let defaultBranch: string;
     try {
-      const { data } = await call('GET', repoPath);
+      const { data } = await limit(() => call('GET', repoPath));
       const raw = expectObject(data, summary('GET', repoPath), 'the repository');
       defaultBranch = typeof raw.default_branch === 'string' ? raw.default_branch : 'main';
     } catch (error) {
@@ -111,57 +118,65 @@ export function createAdminApi(octokit: GhesOctokit, options: AdminApiOptions = 
       }
       throw error;
     }
-    const modes = await readModes(repoPath, defaultBranch);
-    const results: ScriptCheck[] = [];
-    for (const script of scripts) {
-      const path = script.replace(/^\/+/, '');
-      const contentsPath = `${repoPath}/contents/${encodePath(path)}?ref=${encodeURIComponent(defaultBranch)}`;
-      let scriptExists: boolean;
-      try {
-        const { data } = await call('GET', contentsPath);
-        // A directory comes back as an array; only a file can be a hook script.
-        scriptExists = !Array.isArray(data) && expectObject(data, summary('GET', contentsPath)).type === 'file';
-      } catch (error) {
-        if (!(error instanceof GhesApiError && error.status === 404)) throw error;
-        scriptExists = false;
-      }
-      const mode = scriptExists ? modes?.get(path) : undefined;
-      const executable = mode === '100755' ? true : mode === '100644' ? false : undefined;
-      results.push({
-        repositoryExists: true,
-        defaultBranch,
-        scriptExists,
-        ...(executable === undefined ? {} : { executable }),
-        ...(mode === undefined ? {} : { mode }),
-      });
+    const tree = await limit(() => readTree(repoPath, defaultBranch));
+    return Promise.all(
+      scripts.map(async (script): Promise<ScriptCheck> => {
+        const path = script.replace(/^\/+/, '');
+        const entry = tree?.entries.get(path);
+        const decided = tree !== undefined && isGitPath(path) && (entry ? entry.mode !== SYMLINK : !tree.truncated);
+        const scriptExists = decided
+          ? entry?.type === 'blob'
+          : await limit(() => isFileOnBranch(repoPath, path, defaultBranch));
+        const mode = scriptExists ? entry?.mode : undefined;
+        const executable = mode === '100755' ? true : mode === '100644' ? false : undefined;
+        return {
+          repositoryExists: true,
+          defaultBranch,
+          scriptExists,
+          ...(executable === undefined ? {} : { executable }),
+          ...(mode === undefined ? {} : { mode }),
+        };
+      }),
+    );
+  };
+
+  /** The contents API: a file (not a directory, symlink or submodule) at this path on the branch? */
+  const isFileOnBranch = async (repoPath: string, path: string, branch: string): Promise<boolean> => {
+    const contentsPath = `${repoPath}/contents/${encodePath(path)}?ref=${encodeURIComponent(branch)}`;
+    try {
+      const { data } = await call('GET', contentsPath);
+      // A directory comes back as an array; only a file can be a hook script.
+      return !Array.isArray(data) && expectObject(data, summary('GET', contentsPath)).type === 'file';
+    } catch (error) {
+      if (!(error instanceof GhesApiError && error.status === 404)) throw error;
+      return false;
     }
-    return results;
   };
 
   /**
-   * Path -> git mode of every blob on the branch, or undefined when the tree cannot be read: an empty repository
-   * (409), a missing ref, a tree too large, any failure. The mode only adds the executable check to what the
-   * contents API decides, so a tree we cannot read leaves that check out rather than failing the others.
+   * Every entry of the branch's recursive tree by path, or undefined when the tree cannot be read: an empty
+   * repository (409), a missing ref, any failure. The contents API then decides existence and the executable
+   * check is left out, rather than failing the others.
    */
-  const readModes = async (repoPath: string, branch: string): Promise<Map<string, string> | undefined> => {
+  const readTree = async (repoPath: string, branch: string): Promise<GitTree | undefined> => {
     const treePath = `${repoPath}/git/trees/${encodePath(branch)}?recursive=1`;
-    let tree: unknown;
+    let raw: Record<string, unknown>;
     try {
       const { data } = await call('GET', treePath);
-      tree = expectObject(data, summary('GET', treePath), 'the git tree').tree;
+      raw = expectObject(data, summary('GET', treePath), 'the git tree');
     } catch {
       return undefined;
     }
-    if (!Array.isArray(tree)) return undefined;
-    const modes = new Map<string, string>();
-    for (const entry of tree as unknown[]) {
-      const item = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
-      if (typeof item.path === 'string' && typeof item.mode === 'string' && item.type === 'blob') {
-        modes.set(item.path, item.mode);
+    if (!Array.isArray(raw.tree)) return undefined;
+    const entries = new Map<string, GitTreeEntry>();
+    for (const item of raw.tree as unknown[]) {
+      const { path, mode, type } = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+      if (typeof path === 'string' && typeof mode === 'string' && typeof type === 'string') {
+        entries.set(path, { mode, type });
       }
     }
-    // A truncated tree leaves some paths out: those stay unknown rather than "not executable".
-    return modes;
+    // Over GitHub's limit (100,000 entries or 7 MB) the list stops short: a path it leaves out may still exist.
+    return { entries, truncated: raw.truncated === true };
   };
 
   return {
@@ -233,8 +248,27 @@ export function createAdminApi(octokit: GhesOctokit, options: AdminApiOptions = 
 
     checkScript: async (repository, script) => (await checkScripts(repository, [script]))[0]!,
 
-    checkScripts: (repository, scripts) => checkScripts(repository, scripts),
+    checkScripts: (repository, scripts, limit) => checkScripts(repository, scripts, limit),
   };
+}
+
+/** A recursive git tree: `type` is blob, tree or commit (a submodule); `mode` the git file mode. */
+interface GitTree {
+  entries: Map<string, GitTreeEntry>;
+  truncated: boolean;
+}
+
+interface GitTreeEntry {
+  mode: string;
+  type: string;
+}
+
+/** A symlink's blob: whether it leads to a file is the contents API's call. */
+const SYMLINK = '120000';
+
+/** A path as git stores it: no empty, `.` or `..` segment. Any other spelling is left to the contents API. */
+function isGitPath(path: string): boolean {
+  return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 }
 
 /** Each segment escaped, the slashes kept: `scripts/a b.sh` -> `scripts/a%20b.sh`. */

@@ -61,7 +61,11 @@ export interface AdminApi {
 
   /**
    * The same for several scripts of one repository, reading the repository once: results in `scripts` order.
+   * Each request goes through `limit` when given, so that several repositories checked at once share one bound.
    * Optional, so that in-memory implementations need not have it; preflight falls back to checkScript.
    */
-  checkScripts?(repository: string, scripts: string[]): Promise<ScriptCheck[]>;
+  checkScripts?(repository: string, scripts: string[], limit?: RequestLimit): Promise<ScriptCheck[]>;
 }
+
+/** Runs a request within a bound on the requests in flight (a p-limit function fits). */
+export type RequestLimit = <T>(request: () => Promise<T>) => Promise<T>;

@@ -159,13 +159,15 @@ export function renderTree(o: Origin, repo: SimRepository, recursive: boolean): 
     const { sha, size } = blobSha(file.content);
     entries.set(path, { path, mode: file.executable ? '100755' : '100644', type: 'blob', sha, size });
   }
-  const tree = [...entries.values()]
-    .filter((entry) => recursive || !entry.path.includes('/'))
+  const listed = [...entries.values()].filter((entry) => recursive || !entry.path.includes('/'));
+  const truncated = repo.tree_limit !== undefined && listed.length > repo.tree_limit;
+  const tree = listed
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     .map((entry) => ({
       ...entry,
       url: `${o.api}/repos/${repo.full_name}/git/${entry.type === 'tree' ? 'trees' : 'blobs'}/${entry.sha}`,
-    }));
+    }))
+    .slice(0, truncated ? repo.tree_limit : undefined);
   const sha = createHash('sha1').update(`tree ${repo.full_name}\0`).digest('hex');
-  return { sha, url: `${o.api}/repos/${repo.full_name}/git/trees/${sha}`, tree, truncated: false };
+  return { sha, url: `${o.api}/repos/${repo.full_name}/git/trees/${sha}`, tree, truncated };
 }

@@ -865,6 +865,8 @@ function normalizeRepository(input: SimRepositoryInput & { id: number }, at: str
   check.object(input, at);
   check.type(input.full_name, 'string', `${at}.full_name`);
   if (!/^[^/\s]+\/[^/\s]+$/.test(input.full_name)) check.fail(`${at}.full_name must be owner/name`);
+  const limit = input.tree_limit;
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) check.fail(`${at}.tree_limit must be a count`);
   const files: Record<string, SimFile> = {};
   const raw = input.files ?? {};
   if (Array.isArray(raw)) {
@@ -881,6 +883,7 @@ function normalizeRepository(input: SimRepositoryInput & { id: number }, at: str
     full_name: input.full_name,
     default_branch: check.type(input.default_branch ?? 'main', 'string', `${at}.default_branch`),
     files,
+    ...(input.tree_limit !== undefined && { tree_limit: input.tree_limit }),
   };
 }
 

@@ -64,6 +64,11 @@ export interface SimRepository {
   default_branch: string;
   /** Files on the default branch, by path. */
   files: Record<string, SimFile>;
+  /**
+   * The recursive trees API lists at most this many entries, then says `truncated` (GitHub stops at 100,000
+   * entries or 7 MB). Unset: no limit.
+   */
+  tree_limit?: number;
 }
 
 export interface SimState {
@@ -128,6 +133,7 @@ export interface SimRepositoryInput {
   default_branch?: string;
   /** A list of paths is shorthand for executable files. */
   files?: Record<string, Partial<SimFile>> | string[];
+  tree_limit?: number;
 }
 
 export const ENFORCEMENTS = ['enabled', 'disabled', 'testing'] as const;

@@ -1,6 +1,7 @@
 // The contract checker itself must be able to fail: known-bad requests are caught, known-good ones pass.
 import { describe, expect, it } from 'vitest';
-import { contractViolations, findOperation } from './openapi.js';
+import extract from './ghes-3.19.extract.json' with { type: 'json' };
+import { contractViolations, FORMATS, findOperation, responseViolations } from './openapi.js';
 
 describe('OpenAPI contract check', () => {
   it('matches literal segments before parameters', () => {
@@ -25,5 +26,18 @@ describe('OpenAPI contract check', () => {
     const problems = contractViolations(request);
     expect(problems).toHaveLength(expected.length);
     expected.forEach((re, i) => expect(problems[i]).toMatch(re));
+  });
+
+  it('declares every format the extract uses, and checks it', () => {
+    const used = new Set([...JSON.stringify(extract).matchAll(/"format":"([^"]+)"/g)].map((m) => m[1]));
+    expect([...used].sort()).toEqual(Object.keys(FORMATS).sort());
+    const hook = (environmentId: unknown) => ({
+      method: 'GET',
+      path: '/admin/pre-receive-hooks',
+      status: 200,
+      responseBody: [{ id: 1, name: 'x', environment: { id: environmentId } }],
+    });
+    expect(responseViolations(hook(42))).toEqual([]);
+    expect(responseViolations(hook(2 ** 53 + 2))).toEqual([expect.stringMatching(/must match format "int64"/)]);
   });
 });

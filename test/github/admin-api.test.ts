@@ -224,6 +224,50 @@ describe('checkScript', () => {
     });
   });
 
+  it('decides from the tree; asks the contents API only for a symlink, a path git would not store, or one a truncated tree leaves out', async () => {
+    const scope = ghes()
+      .get(`${BASE}/repos/admin/hooks`)
+      .reply(200, { default_branch: 'main' })
+      .get(`${BASE}/repos/admin/hooks/git/trees/main`)
+      .query({ recursive: '1' })
+      .reply(200, {
+        truncated: true,
+        tree: [
+          { path: 'run.sh', mode: '100755', type: 'blob' },
+          { path: 'plain.sh', mode: '100644', type: 'blob' },
+          { path: 'lib', mode: '040000', type: 'tree' },
+          { path: 'vendor', mode: '160000', type: 'commit' },
+          { path: 'link.sh', mode: '120000', type: 'blob' },
+        ],
+      });
+    const asked: string[] = [];
+    scope
+      .get(/\/contents\//)
+      .times(3)
+      .reply(200, (uri) => (asked.push(uri.replace(/.*\/contents\//, '')), { type: 'file' }));
+    const checks = await makeApi().api.checkScripts!('admin/hooks', [
+      'run.sh',
+      '/plain.sh',
+      'lib',
+      'vendor',
+      'link.sh',
+      'lib/./x.sh',
+      'unlisted.sh',
+    ]);
+    expect(checks.map((c) => [c.scriptExists, c.mode])).toEqual([
+      [true, '100755'],
+      [true, '100644'],
+      [false, undefined],
+      [false, undefined],
+      [true, '120000'],
+      [true, undefined],
+      [true, undefined],
+    ]);
+    // The URL resolves the `.` segment on its way out, as it always did.
+    expect(asked.sort()).toEqual(['lib/x.sh?ref=main', 'link.sh?ref=main', 'unlisted.sh?ref=main']);
+    expect(scope.isDone()).toBe(true);
+  });
+
   it('reports a missing repository without asking for the script', async () => {
     const scope = ghes()
       .get(`${BASE}/repos/admin/gone`)

@@ -93,7 +93,7 @@ describe('preflight', () => {
     expect(sim.state.webhooks()).toEqual([]);
   });
 
-  it('reads each repository once, and every request it sends is in the GHES 3.19 API', async () => {
+  it('reads each repository once: the repository and its tree, whatever the number of scripts; every request is in the GHES 3.19 API', async () => {
     const { sim, api, plan, observed } = await setUp({
       hooks: [
         hook('One', 'checks/ok.sh'),
@@ -108,12 +108,8 @@ describe('preflight', () => {
     const paths = sim.requests.entries.map((r) => `${r.path}${r.query.ref ? `?ref=${r.query.ref}` : ''}`).sort();
     expect(paths).toEqual([
       '/api/v3/repos/platform/hooks',
-      '/api/v3/repos/platform/hooks/contents/checks/also-ok.sh?ref=trunk',
-      '/api/v3/repos/platform/hooks/contents/checks/lib/helper.sh?ref=trunk',
-      '/api/v3/repos/platform/hooks/contents/checks/ok.sh?ref=trunk',
       '/api/v3/repos/platform/hooks/git/trees/trunk',
       '/api/v3/repos/security/hooks',
-      '/api/v3/repos/security/hooks/contents/scan.sh?ref=main',
       '/api/v3/repos/security/hooks/git/trees/main',
     ]);
     for (const request of sim.requests.entries) {
@@ -122,6 +118,46 @@ describe('preflight', () => {
     // Passed: apply goes ahead.
     const applied = await applyPlan(plan, api, { ...settings, observed });
     expect(applied.counts.succeeded).toBe(4);
+  });
+
+  it('asks the contents API only for the paths a truncated tree leaves out, together and within the bound', async () => {
+    const files = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`s/${String(i).padStart(2, '0')}.sh`, {}]));
+    const { sim, api, plan, observed } = await setUp(
+      {
+        hooks: [
+          ...Array.from({ length: 12 }, (_, i) => hook(`Hook ${i}`, `s/${String(i).padStart(2, '0')}.sh`)),
+          hook('Gone', 's/gone.sh'),
+        ],
+      },
+      // The tree lists `s` and the first four scripts, then stops.
+      { repositories: [{ full_name: 'platform/hooks', files, tree_limit: 5 }] },
+    );
+    sim.configureFaults({ seed: 1, latencyMs: 20 });
+    sim.requests.clear();
+    const result = await preflight(plan, api, { observed, concurrency: 3 });
+    expect(result.problems.map((p) => p.message)).toEqual([
+      'hook "Gone": script s/gone.sh not found on the default branch (main) of platform/hooks',
+    ]);
+    const contents = sim.requests.filter('GET', /\/contents\//).map((r) => r.path.replace(/.*\/contents\//, ''));
+    expect(contents.sort()).toEqual([
+      ...Array.from({ length: 8 }, (_, i) => `s/${String(i + 4).padStart(2, '0')}.sh`),
+      's/gone.sh',
+    ]);
+    expect(sim.requests.entries).toHaveLength(2 + 9);
+    expect(sim.requests.peakConcurrency).toBe(3);
+  });
+
+  it('checks several repositories at once, never more requests in flight than the bound', async () => {
+    const repositories = Array.from({ length: 5 }, (_, i) => ({ full_name: `team${i}/hooks`, files: ['a.sh'] }));
+    const { sim, api, plan, observed } = await setUp(
+      { hooks: repositories.map((r, i) => hook(`Hook ${i}`, 'a.sh', r.full_name)) },
+      { repositories },
+    );
+    sim.configureFaults({ seed: 1, latencyMs: 20 });
+    sim.requests.clear();
+    expect((await preflight(plan, api, { observed, concurrency: 2 })).problems).toEqual([]);
+    expect(sim.requests.entries).toHaveLength(10);
+    expect(sim.requests.peakConcurrency).toBe(2);
   });
 
   it('checks creates, script moves and hooks being turned on; not renames, moves or turning off', async () => {

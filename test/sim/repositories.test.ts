@@ -70,4 +70,21 @@ describe('repository endpoints for the preflight check', () => {
     sim.state.removeRepository('platform/hooks');
     expect((await api.get('/repos/platform/hooks')).status).toBe(404);
   });
+
+  test('the recursive tree gives each mode; past tree_limit it stops and says truncated', async () => {
+    const { sim, api } = await withRepository();
+    const full = await api.get('/repos/platform/hooks/git/trees/trunk?recursive=1');
+    expect(full.body.truncated).toBe(false);
+    expect((full.body.tree as { path: string; mode: string }[]).map((e) => `${e.path} ${e.mode}`)).toEqual([
+      'README.md 100644',
+      'hooks 040000',
+      'hooks/check.sh 100755',
+      'hooks/lib 040000',
+      'hooks/lib/util.sh 100644',
+    ]);
+    sim.state.addRepository({ ...sim.state.repository('platform/hooks')!, tree_limit: 2 });
+    const cut = await api.get('/repos/platform/hooks/git/trees/trunk?recursive=1');
+    expect(cut.body.truncated).toBe(true);
+    expect(cut.body.tree).toEqual((full.body.tree as unknown[]).slice(0, 2));
+  });
 });
