@@ -28,6 +28,8 @@ const wanted = [
   /^\/admin\/hooks/,
   /^\/admin\/pre-receive-/,
   /^\/meta$/,
+  /^\/orgs\/\{org\}\/pre-receive-hooks/,
+  /^\/repos\/\{owner\}\/\{repo\}\/pre-receive-hooks/,
   /^\/repos\/\{owner\}\/\{repo\}$/,
   /^\/repos\/\{owner\}\/\{repo\}\/contents\/\{path\}$/,
   /^\/repos\/\{owner\}\/\{repo\}\/git\/trees\/\{tree_sha\}$/,
@@ -62,8 +64,8 @@ for (const [path, item] of Object.entries(spec.paths)) {
     const op = item[method];
     if (!op) continue;
     // Of the repository endpoints only the preflight's three reads are used; their huge response schemas are
-    // not needed to check requests.
-    const isRepo = path.startsWith('/repos/');
+    // not needed to check requests. The repository's pre-receive hook overrides are used in full.
+    const isRepo = path.startsWith('/repos/') && !path.includes('/pre-receive-hooks');
     if (isRepo && method !== 'get') continue;
     const body = op.requestBody?.content?.['application/json'];
     const responses = {};
