@@ -4,6 +4,7 @@ import { apply } from './apply/apply.js';
 import { PreflightError, preflight, type PreflightResult } from './apply/preflight.js';
 import type { ApplyEvent, ApplyResult } from './apply/types.js';
 import { loadDesiredState, secretValues } from './config/load.js';
+import { overrideTargets } from './config/overrides.js';
 import type { DesiredState } from './config/types.js';
 import { UserError } from './errors.js';
 import type { AdminApi } from './github/api.js';
@@ -68,7 +69,8 @@ export async function planChanges(
   api: AdminApi,
   options: { syncSecrets: boolean },
 ): Promise<PlanOutcome> {
-  const observed = await api.observe();
+  // Only the organizations and repositories the config names are read for overrides.
+  const observed = await api.observe(overrideTargets(desired));
   const plan = createPlan(desired, observed, { syncSecrets: options.syncSecrets });
   return { desired, observed, plan };
 }

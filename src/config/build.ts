@@ -12,6 +12,7 @@ import {
   type PruneSettings,
 } from './types.js';
 import type { RawEntry } from './checks.js';
+import { buildOverrides } from './overrides.js';
 import { locate } from './source.js';
 
 // The shapes the schema guarantees once validation passed, defaults included. Only an absent entry may lack
@@ -101,6 +102,8 @@ export function buildDesiredState(
         environment: environmentNames.get(environment.toLowerCase()) ?? environment,
         enforcement: raw.enforcement,
         allow_downstream_configuration: raw.allow_downstream_configuration,
+        organizations: buildOverrides(entry, 'organization'),
+        repositories: buildOverrides(entry, 'repository'),
         previous_names: unique(raw.previous_names),
         absent: raw.absent,
         location,

@@ -3,6 +3,7 @@
 // They read the data defensively, so an entry the schema already refused does not cause a second, derived error.
 import type { Diagnostic, SourceLocation } from '../errors.js';
 import { DEFAULT_ENVIRONMENT_NAME } from './types.js';
+import { checkOverrides } from './overrides.js';
 import { didYouMean } from './suggest.js';
 import {
   entryLabel,
@@ -293,5 +294,6 @@ export function crossCheck(entries: readonly RawEntry[]): Diagnostic[] {
     ...checkWebhookUrls(of('webhooks')),
     ...checkHookEnvironments(hooks, environments),
     ...checkHookScripts(hooks),
+    ...checkOverrides(hooks),
   ];
 }

@@ -95,8 +95,18 @@ function describeError(err: ErrorObject, source: SourceFile): Diagnostic {
     case 'additionalProperties': {
       const key = String((err.params as { additionalProperty: string }).additionalProperty);
       const allowed = Object.keys(isRecord(parentSchema.properties) ? parentSchema.properties : {});
-      const where = path.length === 0 ? 'at the top level' : `in ${entry ?? field}`;
-      const hint = key === '<<' ? 'YAML merge keys are not supported; write the fields out' : didYouMean(key, allowed);
+      const where =
+        path.length === 0
+          ? 'at the top level'
+          : entry && path.length > 2
+            ? `in ${field} of ${entry}`
+            : `in ${entry ?? field}`;
+      const hint =
+        key === '<<'
+          ? 'YAML merge keys are not supported; write the fields out'
+          : key === 'allow_downstream_configuration' && path[2] === 'repositories'
+            ? 'a repository has no level below it to allow; set it on the organization or the hook'
+            : didYouMean(key, allowed);
       return error(
         `unknown key \`${quotable(key)}\` ${where}; allowed: ${allowed.join(', ')}`,
         locate(source, [...path, key], 'key'),
@@ -107,6 +117,14 @@ function describeError(err: ErrorObject, source: SourceFile): Diagnostic {
       const key = String((err.params as { missingProperty: string }).missingProperty);
       if (path.length === 0) {
         return error(`missing \`${key}: ${SUPPORTED_VERSION}\``, at, 'every config file starts with `version: 1`');
+      }
+      // Inside an entry (an override's mapping): name the field, not the entry.
+      if (path.length > 2) {
+        return error(
+          `${prefix}${field} is missing \`${key}\``,
+          at,
+          key === 'enforcement' ? 'enabled, disabled or testing' : undefined,
+        );
       }
       const hint =
         key === 'name' || key === 'url'
@@ -120,6 +138,11 @@ function describeError(err: ErrorObject, source: SourceFile): Diagnostic {
       const expected = expectedTypes((err.params as { type: unknown }).type);
       if (path.length === 1 && path[0] === 'prune') {
         return error('prune must be true, false or a mapping of environments, hooks and webhooks to true or false', at);
+      }
+      if (path.length === 4 && (path[2] === 'organizations' || path[2] === 'repositories')) {
+        const form =
+          path[2] === 'organizations' ? '{ enforcement, allow_downstream_configuration }' : '{ enforcement }';
+        return error(`${prefix}${field} must be enabled, disabled, testing, inherit or ${form}`, at);
       }
       const words = expected.map((type) => TYPE_WORDS[type] ?? type).join(' or ');
       // A secret written as a number is still a secret: the hint must not quote it back.

@@ -48,7 +48,33 @@ export interface DesiredHook extends Entry {
   environment: string;
   enforcement: Enforcement;
   allow_downstream_configuration: boolean;
+  /** Enforcement overrides in the organizations the config names, sorted by login (lower-cased); the loader
+   *  always sets it, states built in code may leave it out (none). */
+  organizations?: DesiredOverride[];
+  /** The same per repository, sorted by owner/name (lower-cased). */
+  repositories?: DesiredOverride[];
   previous_names: string[];
+}
+
+/** Where an override applies: GHES lets organizations, and repositories below them, change a hook's enforcement. */
+export type OverrideScope = 'organization' | 'repository';
+
+/** `inherit`: no override at this level; one that exists is removed (GHES then applies the level above). */
+export type OverrideEnforcement = Enforcement | 'inherit';
+
+/** One hook's enforcement in one organization or repository, as the config declares it. */
+export interface DesiredOverride {
+  scope: OverrideScope;
+  /** The organization's login, or the repository's owner/name, as written. */
+  target: string;
+  enforcement: OverrideEnforcement;
+  /**
+   * Organizations only: whether repositories in it may override in turn. undefined: not managed, whatever the
+   * live override says is kept.
+   */
+  allow_downstream_configuration?: boolean;
+  /** The key that names the target. */
+  location: SourceLocation;
 }
 
 export interface DesiredWebhook extends Entry {

@@ -180,7 +180,7 @@ export function createAdminApi(octokit: GhesOctokit, options: AdminApiOptions = 
   };
 
   return {
-    observe: () => observe(octokit, send, apiUrl, options.pageConcurrency ?? DEFAULT_PAGE_CONCURRENCY),
+    observe: (targets) => observe(octokit, send, apiUrl, options.pageConcurrency ?? DEFAULT_PAGE_CONCURRENCY, targets),
 
     async createEnvironment(body): Promise<ObservedEnvironment> {
       const { data } = await call('POST', ENVIRONMENTS, { name: body.name, image_url: body.image_url });

@@ -1,5 +1,6 @@
 // The admin API as the rest of the pipeline sees it: typed calls, no HTTP in sight.
 // `createAdminApi` (admin-api.ts) implements it over Octokit; tests may implement it in memory.
+import type { OverrideTargets } from '../config/overrides.js';
 import type { ContentType, Enforcement } from '../config/types.js';
 import type { DownloadStatus, ObservedEnvironment, ObservedHook, ObservedState, ObservedWebhook } from './types.js';
 
@@ -39,8 +40,11 @@ export interface ScriptCheck {
 }
 
 export interface AdminApi {
-  /** Lists the three kinds (all pages), normalized. */
-  observe(): Promise<ObservedState>;
+  /**
+   * Lists the three kinds (all pages), normalized; with `targets`, also the hooks as each of those organizations
+   * and repositories sees them (and no others).
+   */
+  observe(targets?: OverrideTargets): Promise<ObservedState>;
 
   createEnvironment(body: { name: string; image_url: string }): Promise<ObservedEnvironment>;
   updateEnvironment(id: number, body: { name?: string; image_url?: string }): Promise<ObservedEnvironment>;

@@ -1,11 +1,13 @@
 // Observe: list the three admin collections, every page, concurrently, in as few requests as the pagination allows
 // (ceil(n/100) per kind), and normalize them into the ObservedState the planner diffs against.
 import pLimit, { type LimitFunction } from 'p-limit';
+import type { OverrideTargets } from '../config/overrides.js';
 import type { ObservedState } from './types.js';
 import type { GhesOctokit } from './client.js';
 import type { RequestSummary } from './errors.js';
 import { UnexpectedResponseError } from './errors.js';
 import { expectList, normalizeEnvironment, normalizeHook, normalizeWebhook } from './normalize.js';
+import { observeOverrides } from './overrides.js';
 
 export const PER_PAGE = 100;
 export const DEFAULT_PAGE_CONCURRENCY = 4;
@@ -21,20 +23,30 @@ export async function observe(
   send: Send,
   apiUrl: string,
   pageConcurrency = DEFAULT_PAGE_CONCURRENCY,
+  targets?: OverrideTargets,
 ): Promise<ObservedState> {
   // One limiter for the whole observation, so that three kinds with many pages never exceed it together.
   const limit = pLimit(Math.max(1, pageConcurrency));
   const list = (path: string, query: Record<string, string>) => listAll(octokit, send, apiUrl, limit, path, query);
   // direction=asc: the lists default to newest first, which shifts every page when something is created mid-walk.
-  const [environments, hooks, webhooks] = await Promise.all([
+  const hasTargets = targets !== undefined && targets.organizations.length + targets.repositories.length > 0;
+  const [environments, hooks, webhooks, overrides] = await Promise.all([
     list('/admin/pre-receive-environments', { direction: 'asc' }),
     list('/admin/pre-receive-hooks', { direction: 'asc' }),
     list('/admin/hooks', {}),
+    // Org and repo lists are not /admin: a 404 there names a missing organization or repository.
+    hasTargets
+      ? observeOverrides(
+          (path, query) => listAll(octokit, send, apiUrl, limit, path, query, { adminList: false }),
+          targets,
+        )
+      : undefined,
   ]);
   return {
     environments: environments.map(({ item, request }) => normalizeEnvironment(item, request)),
     hooks: hooks.map(({ item, request }) => normalizeHook(item, request)),
     webhooks: webhooks.map(({ item, request }) => normalizeWebhook(item, request)),
+    ...(overrides && { overrides }),
   };
 }
 
@@ -50,12 +62,13 @@ async function listAll(
   limit: LimitFunction,
   path: string,
   query: Record<string, string>,
+  options: { adminList?: boolean } = {},
 ): Promise<Listed[]> {
   const fetchPage = async (page: number) => {
     const params = { ...query, per_page: String(PER_PAGE), ...(page > 1 ? { page: String(page) } : {}) };
     const display = `${path}?${new URLSearchParams(params).toString()}`;
     const response = await limit(() =>
-      send({ method: 'GET', path: display, adminList: true }, () =>
+      send({ method: 'GET', path: display, adminList: options.adminList ?? true }, () =>
         octokit.request(`GET ${path}`, params as Record<string, string>),
       ),
     );

@@ -1,7 +1,7 @@
 // The observed state: the live admin API's objects, normalized to the desired shape (no urls, timestamps,
 // string booleans or masked secrets), keeping the ids that apply needs.
 
-import type { ContentType, Enforcement } from '../config/types.js';
+import type { ContentType, Enforcement, OverrideScope } from '../config/types.js';
 
 export type DownloadState = 'not_started' | 'in_progress' | 'success' | 'failed';
 
@@ -44,8 +44,43 @@ export interface ObservedWebhook {
   has_secret: boolean;
 }
 
+/** The level that owns a hook's effective enforcement somewhere, as its `configuration_url` says. */
+export type ConfigurationLevel =
+  { level: 'global' } | { level: 'organization'; name: string } | { level: 'repository'; name: string };
+
+/** A hook as one organization or repository sees it: the effective values there, and who set them. */
+export interface ObservedHookAtTarget {
+  id: number;
+  name: string;
+  enforcement: Enforcement | (string & {});
+  /** Organizations only: whether its repositories may override. */
+  allow_downstream_configuration?: boolean;
+  /** An override exists at this very organization or repository (configuration_url points at it). */
+  overridden: boolean;
+  configuredAt: ConfigurationLevel;
+}
+
+/** One organization or repository the config names, read once (every page). */
+export interface ObservedTarget {
+  scope: OverrideScope;
+  /** As the config names it. */
+  name: string;
+  /**
+   * The hooks its list shows. GHES hides hooks that are disabled above and not configurable here, so a hook
+   * missing from this list is not evidence of "no override".
+   */
+  hooks: ObservedHookAtTarget[];
+}
+
+export interface ObservedOverrides {
+  organizations: ObservedTarget[];
+  repositories: ObservedTarget[];
+}
+
 export interface ObservedState {
   environments: ObservedEnvironment[];
   hooks: ObservedHook[];
   webhooks: ObservedWebhook[];
+  /** Present when observe was given organizations or repositories to read: the config named some. */
+  overrides?: ObservedOverrides;
 }

@@ -27,6 +27,10 @@ export const MESSAGES = {
   webhookEvents: 'Events must be a list of: user, organization, repository, team, member, membership, fork, ping',
   webhookActive: 'Active must be a boolean',
 
+  // Org and repository enforcement overrides (UNVERIFIED wording).
+  hookNotConfigurableOrg: 'Pre-receive hook is not configurable at the organization level',
+  hookNotConfigurableRepo: 'Pre-receive hook is not configurable at the repository level',
+
   validationFailed: 'Validation Failed',
   notFound: 'Not Found',
   badCredentials: 'Bad credentials',
@@ -41,6 +45,8 @@ export const MESSAGES = {
 export const DOCS = 'https://docs.github.com/enterprise-server@3.19/rest';
 export const DOCS_ENVIRONMENTS = `${DOCS}/enterprise-admin/pre-receive-environments`;
 export const DOCS_PRE_RECEIVE_HOOKS = `${DOCS}/enterprise-admin/pre-receive-hooks`;
+export const DOCS_ORG_PRE_RECEIVE_HOOKS = `${DOCS}/enterprise-admin/org-pre-receive-hooks`;
+export const DOCS_REPO_PRE_RECEIVE_HOOKS = `${DOCS}/enterprise-admin/repo-pre-receive-hooks`;
 export const DOCS_GLOBAL_WEBHOOKS = `${DOCS}/enterprise-admin/global-webhooks`;
 export const DOCS_SECONDARY_RATE_LIMIT = `${DOCS}/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits`;
 

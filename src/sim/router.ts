@@ -3,6 +3,7 @@
 import { environmentRoutes } from './environments.js';
 import { issueCommentRoutes } from './issue-comments.js';
 import { DOCS, MESSAGES } from './messages.js';
+import { overrideRoutes } from './overrides.js';
 import { preReceiveHookRoutes } from './pre-receive-hooks.js';
 import { repositoryRoutes } from './repositories.js';
 import { notFound, type ApiRequest, type ApiResponse, type Route, type RouteContext } from './route.js';
@@ -35,6 +36,7 @@ export const ROUTES: readonly Route[] = [
   ...metaRoutes,
   ...environmentRoutes,
   ...preReceiveHookRoutes,
+  ...overrideRoutes,
   ...webhookRoutes,
   ...repositoryRoutes,
   ...issueCommentRoutes,

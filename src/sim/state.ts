@@ -3,6 +3,7 @@
 import { isoTime, systemClock, type Clock } from './clock.js';
 import { IssueCommentStore } from './issue-comments.js';
 import { MESSAGES, type ErrorResource } from './messages.js';
+import { SimOverrides } from './overrides.js';
 import {
   DEFAULT_WEBHOOK_EVENTS,
   ENFORCEMENTS,
@@ -118,6 +119,8 @@ export class SimStateStore {
   readonly #order = new Map<string, number[]>();
   /** Pull-request comments (the Action's sticky plan comment); kept apart from the admin state and its load(). */
   readonly issueComments = new IssueCommentStore(() => this.clock());
+  /** Organizations and the hooks' enforcement overrides in them and in repositories (overrides.ts). */
+  readonly overrides = new SimOverrides(this);
 
   constructor(options: StoreOptions = {}, initial?: SimStateInput) {
     this.clock = options.clock ?? systemClock;
@@ -145,6 +148,7 @@ export class SimStateStore {
     this.#order.clear();
     try {
       this.#ingest(input);
+      this.overrides.load(input);
     } catch (error) {
       this.#t = previous;
       throw error instanceof SimValidationError ? new SimStateError(error.message) : error;
@@ -159,6 +163,7 @@ export class SimStateStore {
       webhooks: this.webhooks(),
       repositories: this.repositories(),
       auto_register_repositories: this.#t.autoRegister,
+      ...this.overrides.snapshot(),
     };
   }
 
@@ -342,6 +347,7 @@ export class SimStateStore {
   deleteHook(id: number): void {
     this.#removeHookIndexes(this.#requireHook(id));
     this.#t.hooks.delete(id);
+    this.overrides.hookDeleted(id);
     this.#changed('hook');
   }
 

@@ -71,11 +71,32 @@ export interface SimRepository {
   tree_limit?: number;
 }
 
+/** An organization: its repositories (`login/name`) inherit a hook's enforcement through it. */
+export interface SimOrganization {
+  id: number;
+  login: string;
+}
+
+/**
+ * An enforcement override of one hook in one organization or one repository (exactly one of the two).
+ * Kept while a level above forbids it, but then ignored (UNVERIFIED on real GHES: the simulator's choice).
+ */
+export interface SimHookOverride {
+  hook_id: number;
+  organization?: string;
+  repository?: string;
+  enforcement: string;
+  /** Organizations only: whether its repositories may override in turn. */
+  allow_downstream_configuration?: boolean;
+}
+
 export interface SimState {
   environments: SimEnvironment[];
   hooks: SimHook[];
   webhooks: SimWebhook[];
   repositories: SimRepository[];
+  organizations: SimOrganization[];
+  pre_receive_hook_overrides: SimHookOverride[];
   /**
    * true: a hook may name any owner/name, which is then registered on first use.
    * false: only the listed repositories exist and any other gives 422.
@@ -91,6 +112,9 @@ export interface SimStateInput {
   /** When present, the registry is strict (see SimState.auto_register_repositories) unless that says otherwise. */
   repositories?: SimRepositoryInput[];
   auto_register_repositories?: boolean;
+  /** Organizations by login; a repository whose owner is not one of them belongs to a user. */
+  organizations?: { id?: number; login: string }[];
+  pre_receive_hook_overrides?: SimHookOverride[];
 }
 
 export interface SimEnvironmentInput {

@@ -27,7 +27,7 @@ const rows: Row[] = [
   {
     file: 'unknown-key.yml',
     message:
-      'unknown key `enforcment` in hook `Check Commits`; allowed: name, script, script_repository, environment, enforcement, allow_downstream_configuration, previous_names, absent',
+      'unknown key `enforcment` in hook `Check Commits`; allowed: name, script, script_repository, environment, enforcement, allow_downstream_configuration, organizations, repositories, previous_names, absent',
     line: 7,
     column: 5,
     hint: 'did you mean `enforcement`?',

@@ -27,6 +27,8 @@ describe('loadDesiredState', () => {
           environment: 'DevTools Hook Env',
           enforcement: 'disabled',
           allow_downstream_configuration: false,
+          organizations: [],
+          repositories: [],
           previous_names: [],
           absent: false,
           location: { file, line: 6, column: 5 },
