@@ -6,7 +6,6 @@ import { OutcomeUnknownError } from '../github/errors.js';
 import { UserError } from '../errors.js';
 import type {
   EnvironmentOperation,
-  HookFields,
   HookOperation,
   Operation,
   Plan,
@@ -337,19 +336,10 @@ async function executeHook(operation: HookOperation, context: OperationContext):
     }
     case 'update': {
       const id = liveIdOf(operation);
-      const { environment, ...rest } = pick(fields, [
-        'name',
-        'script',
-        'script_repository',
-        'environment',
-        'enforcement',
-        'allow_downstream_configuration',
-      ] satisfies (keyof HookFields)[]);
-      const body: Partial<HookRequest> = {
-        ...rest,
-        ...(environment === undefined ? {} : { environmentId: environmentIdFor(environment, context) }),
-      };
-      if (Object.keys(body).length > 0) await slot(() => api.updateHook(id, body));
+      // The complete desired hook, never only the changed fields: a PATCH must not rely on GHES keeping the rest.
+      const { environment, ...rest } = required(operation, operation.desired, 'desired');
+      const body: HookRequest = { ...rest, environmentId: environmentIdFor(environment, context) };
+      await slot(() => api.updateHook(id, body));
       return { liveId: id };
     }
     case 'delete': {

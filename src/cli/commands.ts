@@ -6,7 +6,7 @@ import { DEFAULT_CONFIG_PATH } from '../config/load.js';
 import { UserError } from '../errors.js';
 import { resolveConnection } from '../github/connection.js';
 import { renderApplyText } from '../report/apply.js';
-import { renderExport } from '../report/export.js';
+import { exportWarnings, renderExport } from '../report/export.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText } from '../report/plan.js';
 import { createStderrLogger, type Logger, type Redactor } from '../redact.js';
 import { applyPlan, connect, loadDesired, planChanges } from '../reconcile.js';
@@ -23,6 +23,7 @@ const DOWNLOAD_STATES: Record<string, string> = {
   in_progress: 'downloading…',
   success: 'downloaded',
   failed: 'download failed',
+  waiting: 'a download started elsewhere is running; ours starts when it ends',
 };
 
 export async function runCommand(name: CommandName, flags: ParsedFlags, context: CommandContext): Promise<number> {
@@ -131,6 +132,7 @@ async function exportCommand(flags: ParsedFlags, context: CommandContext, log: L
   const api = connectFromFlags(flags, context, log);
   const observed = await api.observe();
   const yaml = renderExport(observed);
+  for (const warning of exportWarnings(observed)) log.warn(warning);
   if (typeof flags.output === 'string') {
     await writeFile(flags.output, yaml);
     log.info(`wrote ${flags.output}`);

@@ -1,6 +1,6 @@
 // The first step of loading: turn the path the user gave (a file, or a directory of *.yml/*.yaml files)
 // into file texts, refusing anything that is missing, not a regular file or too large before reading it.
-import { open, readdir, stat } from 'node:fs/promises';
+import { lstat, open, readdir, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../errors.js';
@@ -64,7 +64,17 @@ async function readConfigFile(path: string, size: number): Promise<ConfigText | 
   }
 }
 
-async function listDirectory(dir: string): Promise<ListedFile[] | Diagnostic> {
+const UNREADABLE_ENTRY_HINT =
+  'every *.yml/*.yaml file in a config directory is part of the desired state: fix this entry, or remove or ' +
+  'rename it; skipping it would make whatever it declares look deleted';
+
+interface Listing {
+  files: ListedFile[];
+  /** Entries with a config name that cannot be read as a file: each one is an error, never skipped. */
+  problems: Diagnostic[];
+}
+
+async function listDirectory(dir: string): Promise<Listing | Diagnostic> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -74,12 +84,29 @@ async function listDirectory(dir: string): Promise<ListedFile[] | Diagnostic> {
   // Dotfiles are editor and tool droppings, never part of the desired state.
   const candidates = names.filter((name) => CONFIG_EXTENSION.test(name) && !name.startsWith('.')).sort();
   const files: ListedFile[] = [];
+  const problems: Diagnostic[] = [];
   for (const name of candidates) {
     const path = join(dir, name);
-    const info = await stat(path).catch(() => undefined);
-    if (info?.isFile()) files.push({ path, size: info.size });
+    let info: Stats;
+    try {
+      info = await stat(path);
+    } catch (err) {
+      const dangling = (err as NodeJS.ErrnoException).code === 'ENOENT' && (await isSymbolicLink(path));
+      const why = dangling ? 'a symbolic link to something that does not exist' : describeFsError(err);
+      problems.push(error(`cannot read ${path}: ${why}`, undefined, UNREADABLE_ENTRY_HINT));
+      continue;
+    }
+    if (info.isFile()) files.push({ path, size: info.size });
+    else {
+      const what = info.isDirectory() ? 'a directory' : 'not a regular file';
+      problems.push(error(`${path} is ${what}, not a config file`, undefined, UNREADABLE_ENTRY_HINT));
+    }
   }
-  return files;
+  return { files, problems };
+}
+
+async function isSymbolicLink(path: string): Promise<boolean> {
+  return (await lstat(path).catch(() => undefined))?.isSymbolicLink() === true;
 }
 
 /** Every config file under `path`, in the order they are merged. Diagnostics when there is nothing usable. */
@@ -96,10 +123,12 @@ export async function readConfigFiles(path: string, defaultPath: string): Promis
   }
 
   let files: ListedFile[];
+  const diagnostics: Diagnostic[] = [];
   if (info.isDirectory()) {
     const listed = await listDirectory(path);
-    if (!Array.isArray(listed)) return { texts: [], diagnostics: [listed] };
-    if (listed.length === 0) {
+    if (!('files' in listed)) return { texts: [], diagnostics: [listed] };
+    diagnostics.push(...listed.problems);
+    if (listed.files.length === 0 && listed.problems.length === 0) {
       return {
         texts: [],
         diagnostics: [
@@ -111,7 +140,7 @@ export async function readConfigFiles(path: string, defaultPath: string): Promis
         ],
       };
     }
-    files = listed;
+    files = listed.files;
   } else if (info.isFile()) {
     files = [{ path, size: info.size }];
   } else {
@@ -120,7 +149,6 @@ export async function readConfigFiles(path: string, defaultPath: string): Promis
   }
 
   const texts: ConfigText[] = [];
-  const diagnostics: Diagnostic[] = [];
   for (const file of files) {
     const read = await readConfigFile(file.path, file.size);
     if ('text' in read) texts.push(read);

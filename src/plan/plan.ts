@@ -62,6 +62,11 @@ export function createPlan(desired: DesiredState, observed: ObservedState, optio
 
   const environmentIds: Record<string, number> = {};
   for (const env of observed.environments) if (!env.default_environment) environmentIds[lower(env.name)] = env.id;
+  // Declared names too: a hook that stays in an environment this plan renames names it by its new name, and is
+  // sent with its environment (a hook update is complete) without waiting for the rename.
+  for (const [name, target] of environments.targets) {
+    if (target.liveId !== undefined && !target.absent) environmentIds[name] = target.liveId;
+  }
   if (environments.defaultEnvironment) {
     environmentIds[lower(DEFAULT_ENVIRONMENT_NAME)] = environments.defaultEnvironment.id;
   }
@@ -302,6 +307,9 @@ function downloadReason(env: ObservedEnvironment, imageChanged: boolean, context
     case 'not_started':
       return 'never downloaded';
     case 'in_progress':
+      // Not necessarily of the current image_url (it may have started before the URL changed), and it may fail:
+      // apply lets it end, then downloads again, so that hooks wait for a download known to be of this image.
+      return 'a download started elsewhere is in progress';
     case 'success':
       return undefined;
     default:
@@ -360,7 +368,15 @@ function planHooks(
       enforcement: entry.enforcement,
       allow_downstream_configuration: entry.allow_downstream_configuration,
     };
-    const dependsOn = [target.renameOperation, target.downloadOperation].filter((id) => id !== undefined);
+    // Only a hook that starts running in the environment, or starts rejecting pushes there, needs its rename and
+    // download done first: one created in it, moved into it, or turned up (disabled → testing → enabled). Any other
+    // update (turning a hook off above all) must not wait for a download that may fail.
+    const turnedUp =
+      current !== undefined && enforcementRank(wanted.enforcement) > enforcementRank(current.enforcement);
+    const entersEnvironment = current === undefined || current.environment.id !== target.liveId || turnedUp;
+    const dependsOn = entersEnvironment
+      ? [target.renameOperation, target.downloadOperation].filter((id) => id !== undefined)
+      : [];
     const key = entry.name;
     let op: HookOperation;
     if (!current) {
@@ -372,6 +388,7 @@ function planHooks(
         changes: fromNothing(wanted),
         dependsOn,
         fields: wanted,
+        desired: wanted,
         warnings: [],
         location: entry.location,
       };
@@ -412,6 +429,7 @@ function planHooks(
         dependsOn,
         liveId: current.id,
         fields,
+        desired: wanted,
         warnings: [],
         ...(fields.name !== undefined && { reason: `renamed from "${current.name}"` }),
         location: entry.location,
@@ -482,6 +500,11 @@ function planHooks(
     );
   }
   return { leaving, managed };
+}
+
+/** How much a hook does with an enforcement: disabled (never runs) < testing (runs) < enabled (runs and rejects). */
+function enforcementRank(enforcement: string): number {
+  return enforcement === 'enabled' ? 2 : enforcement === 'testing' ? 1 : 0;
 }
 
 function scriptKey(repository: string, script: string): string {

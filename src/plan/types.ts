@@ -72,6 +72,11 @@ export interface HookOperation extends OperationBase {
   kind: 'hook';
   /** create: every field; update: the changed ones only. */
   fields?: Partial<HookFields>;
+  /**
+   * create and update: the complete desired hook, which an update sends whole. Whether GHES keeps the fields a
+   * hook PATCH omits is not documented (a webhook PATCH resets them), so nothing is left to that.
+   */
+  desired?: HookFields;
 }
 
 export interface WebhookOperation extends OperationBase {

@@ -1,9 +1,10 @@
 // Renders the live state as a desired-state file, to start managing an instance: planned against the same
-// instance it gives no changes. Secrets cannot be read back, so the file says where one must be supplied.
+// instance it gives no changes, but for environments not known to hold their image (a download failed, never ran
+// or runs now), which the file and exportWarnings name. Secrets cannot be read back: the file says where one is needed.
 import { Document, isSeq } from 'yaml';
 import type { YAMLMap, YAMLSeq } from 'yaml';
 import { DEFAULT_ENVIRONMENT_NAME } from '../config/types.js';
-import type { ObservedState } from '../github/types.js';
+import type { ObservedEnvironment, ObservedState } from '../github/types.js';
 import { compareStrings } from '../plan/order.js';
 import { oneLine } from './format.js';
 import { SCHEMA_URL, TOOL_NAME, VERSION } from '../version.js';
@@ -19,6 +20,44 @@ const SECRET_COMMENT =
 
 function byName(a: { name: string }, b: { name: string }): number {
   return compareStrings(a.name.toLowerCase(), b.name.toLowerCase()) || compareStrings(a.name, b.name);
+}
+
+/**
+ * Why planning the exported file is not "No changes": an environment not known to hold its image is drift that
+ * the plan corrects with a download, exactly as for a hand-written config. Each note is also said on stderr.
+ */
+export function exportWarnings(observed: ObservedState): string[] {
+  return observed.environments
+    .filter((env) => !env.default_environment)
+    .sort(byName)
+    .flatMap((env) => downloadNote(env)?.warning ?? []);
+}
+
+function downloadNote(env: ObservedEnvironment): { comment: string; warning: string } | undefined {
+  const plans = `planning this file downloads environment "${env.name}"`;
+  switch (env.download.state) {
+    case 'failed': {
+      const why = env.download.message ? `: ${oneLine(env.download.message)}` : '';
+      return {
+        comment: `The last download of this environment failed${why}. The next apply downloads it again.`,
+        warning: `the last download of environment "${env.name}" failed${why}; ${plans} again`,
+      };
+    }
+    case 'not_started':
+      return {
+        comment: 'This environment was never downloaded. The next apply downloads it.',
+        warning: `environment "${env.name}" was never downloaded; ${plans}`,
+      };
+    case 'in_progress':
+      return {
+        comment:
+          'A download of this environment was in progress (it may be of an earlier image_url). The next apply ' +
+          'waits for it, then downloads it again.',
+        warning: `a download of environment "${env.name}" was in progress; ${plans} again once it ends`,
+      };
+    default:
+      return undefined;
+  }
 }
 
 export function renderExport(observed: ObservedState, options: ExportOptions = {}): string {
@@ -56,11 +95,8 @@ export function renderExport(observed: ObservedState, options: ExportOptions = {
 
   const envItems = (doc.get('environments') as YAMLSeq<YAMLMap>).items;
   environments.forEach((env, i) => {
-    if (env.download.state === 'failed') {
-      const why = env.download.message ? `: ${oneLine(env.download.message)}` : '';
-      envItems[i]!.commentBefore =
-        ` The last download of this environment failed${why}. The next apply downloads it again.`;
-    }
+    const note = downloadNote(env);
+    if (note !== undefined) envItems[i]!.commentBefore = ` ${note.comment}`;
   });
 
   const urlCounts = new Map<string, number>();

@@ -55,6 +55,8 @@ export interface SimulatorOptions {
   failDownload?: (imageUrl: string) => string | undefined;
   /** Start downloads without POST .../downloads (not known to happen on GHES). Default off. */
   autoDownload?: { onCreate?: boolean; onImageUrlChange?: boolean };
+  /** What a hook PATCH does with the fields it omits (undocumented on GHES). Default 'keep'; see StoreOptions. */
+  hookPatchOmitted?: 'keep' | 'reset';
   /** The domain clock (timestamps, download completion). Default Date.now. */
   clock?: Clock;
   faults?: FaultOptions;
@@ -95,6 +97,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       downloadMs: options.downloadMs,
       failDownload: options.failDownload,
       autoDownload: options.autoDownload,
+      hookPatchOmitted: options.hookPatchOmitted,
     },
     options.initialState,
   );

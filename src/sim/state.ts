@@ -68,6 +68,12 @@ export interface StoreOptions {
   failDownload?: (imageUrl: string) => string | undefined;
   /** Start a download without an explicit POST .../downloads (behaviour on real GHES is unverified). */
   autoDownload?: { onCreate?: boolean; onImageUrlChange?: boolean };
+  /**
+   * What a hook PATCH does with the fields it omits. GHES does not document it: 'keep' (default) leaves them as
+   * they are; 'reset' gives `enforcement` and `allow_downstream_configuration` their create defaults, as a global
+   * webhook PATCH does with what it omits.
+   */
+  hookPatchOmitted?: 'keep' | 'reset';
 }
 
 export type EnvironmentSort = 'created' | 'updated' | 'name';
@@ -82,6 +88,9 @@ export const DEFAULT_ENVIRONMENT: Readonly<SimEnvironment> = {
   updated_at: '2016-05-20T16:35:45Z',
   download: { state: 'success', downloaded_at: '2016-05-20T16:35:45Z', message: null },
 };
+
+/** What a hook is created with when the request leaves these out. */
+const HOOK_DEFAULTS = { enforcement: 'disabled', allow_downstream_configuration: false } as const;
 
 export function defaultFailDownload(imageUrl: string): string | undefined {
   return imageUrl.includes('fail') ? `Failed to download ${imageUrl}: 404 Not Found` : undefined;
@@ -113,6 +122,7 @@ export class SimStateStore {
   readonly #downloadMs: number;
   readonly #failDownload: (imageUrl: string) => string | undefined;
   readonly #autoDownload: { onCreate: boolean; onImageUrlChange: boolean };
+  readonly #hookPatchOmitted: 'keep' | 'reset';
   #t = new Tables();
   /** Sorted id lists per `${kind}:${sort}`, dropped when that kind changes: a list request costs O(page)
    *  unless something changed since the last one (then one sort). Never O(n) work per item. */
@@ -130,6 +140,7 @@ export class SimStateStore {
       onCreate: options.autoDownload?.onCreate ?? false,
       onImageUrlChange: options.autoDownload?.onImageUrlChange ?? false,
     };
+    this.#hookPatchOmitted = options.hookPatchOmitted ?? 'keep';
     if (initial) this.load(initial);
     else this.reset();
   }
@@ -336,7 +347,8 @@ export class SimStateStore {
     },
   ): SimHook {
     const current = this.#requireHook(id);
-    const merged = { ...current, updated_at: isoTime(this.clock()) } as Record<string, unknown>;
+    const kept = this.#hookPatchOmitted === 'keep' ? current : { ...current, ...HOOK_DEFAULTS };
+    const merged = { ...kept, updated_at: isoTime(this.clock()) } as Record<string, unknown>;
     for (const [key, value] of Object.entries(patch)) if (value !== undefined) merged[key] = value;
     const hook = this.#validHook(merged as unknown as HookCandidate);
     this.#removeHookIndexes(current);
@@ -529,6 +541,7 @@ export class SimStateStore {
         state: d.fails_with ? 'failed' : 'success',
         downloaded_at: d.downloaded_at,
         message: d.fails_with ?? null,
+        ...(d.image_url === undefined ? {} : { image_url: d.image_url }),
       };
     }
     return env;
@@ -542,6 +555,7 @@ export class SimStateStore {
       message: null,
       completes_at: new Date(now + this.#downloadMs).toISOString(),
       fails_with: this.#failDownload(env.image_url) ?? null,
+      image_url: env.image_url,
     };
   }
 
@@ -859,6 +873,7 @@ function normalizeDownload(
     downloaded_at: downloadedAt,
     message: state === 'failed' ? (d.message ?? 'Download failed') : null,
   };
+  if (d.image_url !== undefined) download.image_url = d.image_url;
   if (state === 'in_progress') {
     download.completes_at = d.completes_at ?? new Date(now + downloadMs).toISOString();
     download.fails_with = d.fails_with ?? null;

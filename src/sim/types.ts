@@ -13,6 +13,11 @@ export interface SimDownload {
   completes_at?: string | null;
   /** While `in_progress`: the failure message it will end with, or null to end in `success`. */
   fails_with?: string | null;
+  /**
+   * The image_url this download fetches (or fetched): what the environment holds once it succeeds. GHES does not
+   * show it; the simulator keeps it so a test can tell an old image under a new URL from the right one.
+   */
+  image_url?: string | null;
 }
 
 export interface SimEnvironment {

@@ -62,7 +62,7 @@ describe('apply: the DAG', () => {
     expect((api.callsTo('createHook')[0]!.args[0] as HookRequest).environmentId).toBe(50);
   });
 
-  it('sends a hook update with only the fields the plan changes', async () => {
+  it('sends a hook update whole, unchanged fields included: GHES may reset what a PATCH omits', async () => {
     const api = new FakeAdminApi();
     api.hooks.push({
       id: 7,
@@ -74,7 +74,17 @@ describe('apply: the DAG', () => {
       allow_downstream_configuration: false,
     });
     await apply(makePlan([hookUpdate('h', 7, { enforcement: 'enabled', environment: 'Default' })]), api, options());
-    expect(api.callsTo('updateHook')[0]!.args).toEqual([7, { enforcement: 'enabled', environmentId: 1 }]);
+    expect(api.callsTo('updateHook')[0]!.args).toEqual([
+      7,
+      {
+        name: 'h',
+        script: 's.sh',
+        script_repository: 'a/b',
+        environmentId: 1,
+        enforcement: 'enabled',
+        allow_downstream_configuration: false,
+      },
+    ]);
   });
 
   it('collects failures: dependents are skipped naming the failed dependency, independent operations still run', async () => {
@@ -230,8 +240,70 @@ describe('apply: downloads', () => {
     const result = await apply(makePlan([download, hook]), api, options({ downloadTimeoutMs: 60, downloadPollMs: 5 }));
     expect(Date.now() - started).toBeLessThan(1000);
     expect(statuses(result)).toEqual({ [download.id]: 'failed', [hook.id]: 'skipped' });
-    expect(result.results[0]!.error).toMatch(/did not finish within 60 ms \(last state: in_progress\)/);
+    expect(result.results[0]!.error).toMatch(
+      /did not finish within 60 ms \(waiting for the download we started; last state: in_progress\)/,
+    );
     expect(api.callsTo('getLatestDownload').length).toBeGreaterThan(1);
+  });
+});
+
+describe('apply: which download is ours', () => {
+  const at = (state: string, downloaded_at: string | null) => ({ state, message: null, downloaded_at });
+  const T0 = '2026-01-01T10:00:00Z';
+  const T1 = '2026-01-01T10:05:00Z';
+
+  it('a download already in progress is not ours: it is waited for, then ours is started and waited for', async () => {
+    const api = new FakeAdminApi(1);
+    seedEnvironment(api, 50, 'tools');
+    // Someone else's download (of the old image) runs and fails; ours, started after it, succeeds.
+    api.startScript.set(50, [
+      { started: false, status: at('in_progress', T0) },
+      { started: true, status: at('in_progress', T1) },
+    ]);
+    api.downloadScript.set(50, [
+      at('in_progress', T0),
+      { ...at('failed', T0), message: 'old image' },
+      at('success', T1),
+    ]);
+    const download = envDownload('tools', [], 50);
+    const hook = hookCreate('h', 'tools', [download.id]);
+    const progress: string[] = [];
+    const result = await apply(
+      makePlan([download, hook], { default: 1, tools: 50 }),
+      api,
+      options({ downloadPollMs: 1, onEvent: (e) => e.type === 'download-progress' && progress.push(e.state) }),
+    );
+    expect(statuses(result)).toEqual({ [download.id]: 'succeeded', [hook.id]: 'succeeded' });
+    expect(api.callsTo('startDownload')).toHaveLength(2);
+    expect(api.callsTo('getLatestDownload')).toHaveLength(3);
+    expect(api.callsTo('createHook')[0]!.startedAt).toBeGreaterThanOrEqual(
+      api.callsTo('getLatestDownload').at(-1)!.endedAt!,
+    );
+    expect(progress).toEqual(['waiting', 'in_progress', 'failed', 'in_progress', 'success']);
+  });
+
+  it('a stale success, earlier than our trigger, never ends the wait', async () => {
+    const api = new FakeAdminApi(1);
+    seedEnvironment(api, 50, 'tools');
+    // The trigger's answer still describes the previous download; so do the first polls.
+    api.startScript.set(50, [{ started: true, status: at('success', T0) }]);
+    api.downloadScript.set(50, [at('success', T0), at('success', T0), { ...at('failed', T1), message: 'ours broke' }]);
+    const download = envDownload('tools', [], 50);
+    const result = await apply(makePlan([download]), api, options({ downloadPollMs: 1 }));
+    expect(statuses(result)).toEqual({ [download.id]: 'failed' });
+    expect(result.results[0]!.error).toBe('download of environment 50 failed: ours broke');
+    expect(api.callsTo('getLatestDownload')).toHaveLength(3);
+  });
+
+  it('times out rather than take a stale success for ours', async () => {
+    const api = new FakeAdminApi(1);
+    seedEnvironment(api, 50, 'tools');
+    api.startScript.set(50, [{ started: true, status: at('success', T0) }]);
+    api.downloadScript.set(50, [at('success', T0)]);
+    const download = envDownload('tools', [], 50);
+    const result = await apply(makePlan([download]), api, options({ downloadTimeoutMs: 40, downloadPollMs: 2 }));
+    expect(statuses(result)).toEqual({ [download.id]: 'failed' });
+    expect(result.results[0]!.error).toMatch(/did not finish within 40 ms \(waiting for the download we started/);
   });
 });
 

@@ -37,6 +37,8 @@ export class FakeAdminApi implements AdminApi {
   maxInFlight = 0;
   /** Successive states that getLatestDownload returns per environment id; the last one repeats. */
   downloadScript = new Map<number, DownloadStatus[]>();
+  /** Successive answers of startDownload per environment id (the last one repeats); default: started, not_started. */
+  startScript = new Map<number, StartDownloadResult[]>();
   #nextId = 100;
   #faults: Fault[] = [];
 
@@ -124,6 +126,8 @@ export class FakeAdminApi implements AdminApi {
   startDownload(id: number): Promise<StartDownloadResult> {
     return this.#call('startDownload', [id], () => {
       this.#environment(id);
+      const script = this.startScript.get(id);
+      if (script) return script.length > 1 ? script.shift()! : script[0]!;
       return { started: true, status: { state: 'not_started', message: null, downloaded_at: null } };
     });
   }

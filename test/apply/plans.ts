@@ -94,8 +94,32 @@ export function hookUpdate(
   liveId: number,
   fields: Partial<HookFields>,
   dependsOn: string[] = [],
+  live: Partial<HookFields> = {},
 ): HookOperation {
-  return { ...base, id: `hook:update:${name}`, kind: 'hook', key: name, action: 'update', dependsOn, liveId, fields };
+  // The planner gives an update the complete desired hook: the changed fields over what the live hook has.
+  const desired: HookFields = { ...hookDefaults(name), ...live, ...fields };
+  return {
+    ...base,
+    id: `hook:update:${name}`,
+    kind: 'hook',
+    key: name,
+    action: 'update',
+    dependsOn,
+    liveId,
+    fields,
+    desired,
+  };
+}
+
+function hookDefaults(name: string): HookFields {
+  return {
+    name,
+    script: 's.sh',
+    script_repository: 'a/b',
+    environment: 'Default',
+    enforcement: 'disabled',
+    allow_downstream_configuration: false,
+  };
 }
 
 export function webhookCreate(url: string, dependsOn: string[] = [], secret?: string): WebhookOperation {

@@ -1,5 +1,5 @@
 // The path the user gives: a missing path, a directory without config files, an oversized or odd file.
-import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +50,21 @@ describe('loadDesiredState refuses a path that', () => {
         hint: expect.stringContaining('split it') as unknown,
       },
     ]);
+  });
+
+  it('is a directory with a *.yml entry that cannot be read: each one is an error, never skipped', async () => {
+    const dir = join(temp, 'lost-files');
+    await mkdir(join(dir, 'nested.yml'), { recursive: true });
+    await writeFile(join(dir, 'main.yml'), 'version: 1\n');
+    await symlink(join(dir, 'gone.yml'), join(dir, 'security.yml'));
+    await symlink(join(dir, 'loop.yaml'), join(dir, 'loop.yaml'));
+    const diagnostics = await diagnosticsOf(dir);
+    expect(diagnostics.map((d) => d.message)).toEqual([
+      `cannot read ${join(dir, 'loop.yaml')}: too many symbolic links`,
+      `${join(dir, 'nested.yml')} is a directory, not a config file`,
+      `cannot read ${join(dir, 'security.yml')}: a symbolic link to something that does not exist`,
+    ]);
+    for (const d of diagnostics) expect(d.hint).toMatch(/part of the desired state/);
   });
 
   it.skipIf(!existsSync('/dev/null'))('is neither a regular file nor a directory', async () => {

@@ -70,3 +70,119 @@ describe('a failed environment download', () => {
     expect(renderApplyText(result, { color: false })).toMatch(/Finished with errors: 1 failed and 2 were skipped/);
   });
 });
+
+describe('downloads that someone else started, or that fail', () => {
+  const V1 = 'https://images.example.com/java-v1.tar.gz';
+  const V2 = 'https://images.example.com/java-v2.tar.gz';
+  const BROKEN = 'https://images.example.com/will-fail.tar.gz';
+  const hookEntry = (enforcement: string, environment: string) => ({
+    name: 'gate',
+    script: 'gate.sh',
+    script_repository: 'platform/hooks',
+    environment,
+    enforcement,
+  });
+
+  /** An environment whose download of `image` started just now, elsewhere, and ends in `ms` (failing or not). */
+  function downloading(name: string, imageUrl: string, image: string, ms: number, failsWith: string | null = null) {
+    return {
+      id: 2,
+      name,
+      image_url: imageUrl,
+      download: {
+        state: 'in_progress' as const,
+        downloaded_at: new Date().toISOString(),
+        completes_at: new Date(Date.now() + ms).toISOString(),
+        fails_with: failsWith,
+        image_url: image,
+      },
+    };
+  }
+
+  async function run(sim: Awaited<ReturnType<typeof simulator>>, config: object, downloadTimeoutMs = 5000) {
+    const desired = await loadDesired(await writeConfig(config), {}, new Redactor());
+    const api = fastApi(sim);
+    const { plan, observed } = await planChanges(desired, api, { syncSecrets: false });
+    const result = await applyPlan(plan, api, {
+      concurrency: 4,
+      downloadTimeoutMs,
+      downloadPollMs: 5,
+      allowMassDelete: false,
+      dryRun: false,
+      observed,
+    });
+    return { plan, result, status: Object.fromEntries(result.results.map((r) => [r.operation.id, r.status])) };
+  }
+
+  it('a new image_url is downloaded after an older download still running, never the old image under the new URL', async () => {
+    const sim = await simulator({
+      initialState: {
+        ...repositories(['platform/hooks', 'gate.sh']),
+        environments: [downloading('Java', V1, V1, 150)],
+      },
+    });
+    const config = { version: 1, environments: [{ name: 'Java', image_url: V2 }] };
+    const first = await run(sim, config);
+    expect(first.status).toEqual({ 'environment:update:Java': 'succeeded', 'environment:download:Java': 'succeeded' });
+    // Our POST met the old download (422), waited for it, then started ours: GHES holds the v2 tarball.
+    const downloadPosts = sim.requests.entries.filter((e) => e.method === 'POST' && e.path.endsWith('/downloads'));
+    expect(downloadPosts.map((e) => e.status)).toEqual([422, 202]);
+    expect(sim.state.environment(2)!.download).toMatchObject({ state: 'success', image_url: V2 });
+    expect((await run(sim, config)).plan.operations).toEqual([]);
+  });
+
+  it('a download in progress at plan time is waited for; when it fails, the hook that needs it is skipped', async () => {
+    const sim = await simulator({
+      initialState: {
+        ...repositories(['platform/hooks', 'gate.sh']),
+        environments: [downloading('Tools', BROKEN, BROKEN, 100, `Failed to download ${BROKEN}: 404 Not Found`)],
+      },
+    });
+    const config = {
+      version: 1,
+      environments: [{ name: 'Tools', image_url: BROKEN }],
+      hooks: [hookEntry('enabled', 'Tools')],
+    };
+    const first = await run(sim, config);
+    expect(first.plan.operations.map((op) => [op.id, op.dependsOn])).toEqual([
+      ['environment:download:Tools', []],
+      ['hook:create:gate', ['environment:download:Tools']],
+    ]);
+    expect(first.status).toEqual({ 'environment:download:Tools': 'failed', 'hook:create:gate': 'skipped' });
+    expect(sim.state.hooks()).toEqual([]);
+    // A timeout leaves it running; the next run waits for it again rather than create the hook on a broken image.
+    sim.state.setDownload(2, downloading('Tools', BROKEN, BROKEN, 100, 'still broken').download);
+    const second = await run(sim, config, 20);
+    expect(second.status).toEqual({ 'environment:download:Tools': 'failed', 'hook:create:gate': 'skipped' });
+    expect(sim.state.hooks()).toEqual([]);
+  });
+
+  it('a hook can be turned off while its environment cannot be downloaded', async () => {
+    const sim = await simulator({
+      initialState: {
+        ...repositories(['platform/hooks', 'gate.sh']),
+        environments: [
+          { id: 2, name: 'Broken', image_url: BROKEN, download: { state: 'failed', message: 'not a tarball' } },
+        ],
+        hooks: [
+          {
+            name: 'gate',
+            script: 'gate.sh',
+            script_repository: 'platform/hooks',
+            environment_id: 2,
+            enforcement: 'enabled',
+          },
+        ],
+      },
+    });
+    const config = {
+      version: 1,
+      environments: [{ name: 'Broken', image_url: BROKEN }],
+      hooks: [hookEntry('disabled', 'Broken')],
+    };
+    const { status, result } = await run(sim, config);
+    expect(status).toEqual({ 'environment:download:Broken': 'failed', 'hook:update:gate': 'succeeded' });
+    expect(result.counts.failed).toBe(1);
+    expect(sim.state.findHook('gate')!.enforcement).toBe('disabled');
+  });
+});

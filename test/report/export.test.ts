@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createPlan } from '../../src/plan/plan.js';
-import { renderExport } from '../../src/report/export.js';
+import { exportWarnings, renderExport } from '../../src/report/export.js';
 import { SCHEMA_URL } from '../../src/version.js';
 import { shuffled } from '../plan/invariants.js';
 import { desiredState, observedState } from '../plan/state.js';
@@ -11,7 +11,7 @@ import { desiredState, observedState } from '../plan/state.js';
 const observed = observedState({
   environments: [
     { id: 3, name: 'ruby', image_url: 'https://example.com/ruby.tar.gz' },
-    { id: 2, name: 'Node', image_url: 'https://example.com/node.tar.gz', download: 'in_progress' },
+    { id: 2, name: 'Node', image_url: 'https://example.com/node.tar.gz', download: 'success' },
   ],
   hooks: [
     { id: 11, name: 'size', script: 'size.sh', script_repository: 'org/hooks', enforcement: 'testing' },
@@ -132,5 +132,30 @@ describe('renderExport', () => {
     );
     expect(text).toContain('# 2 live webhooks (this is id 5) have this URL');
     expect(text.indexOf('id 5')).toBeLessThan(text.indexOf('id 7'));
+  });
+
+  it('says which environments planning the export downloads, and the plan agrees', () => {
+    const odd = observedState({
+      environments: [
+        { id: 2, name: 'broken', image_url: 'https://x/b.tgz', download: { state: 'failed', message: 'not a gzip' } },
+        { id: 3, name: 'fresh', image_url: 'https://x/f.tgz', download: 'not_started' },
+        { id: 4, name: 'busy', image_url: 'https://x/u.tgz', download: 'in_progress' },
+        { id: 5, name: 'fine', image_url: 'https://x/o.tgz', download: 'success' },
+      ],
+    });
+    expect(exportWarnings(odd)).toEqual([
+      'the last download of environment "broken" failed: not a gzip; planning this file downloads environment "broken" again',
+      'a download of environment "busy" was in progress; planning this file downloads environment "busy" again once it ends',
+      'environment "fresh" was never downloaded; planning this file downloads environment "fresh"',
+    ]);
+    const text = renderExport(odd);
+    expect(text).toContain('  # This environment was never downloaded. The next apply downloads it.\n  - name: fresh');
+    expect(text).toContain('waits for it, then downloads it again.\n  - name: busy');
+    const plan = createPlan(desiredState(parse(text) as Record<string, unknown>), odd, { syncSecrets: false });
+    expect(plan.operations.map((op) => op.id)).toEqual([
+      'environment:download:broken',
+      'environment:download:busy',
+      'environment:download:fresh',
+    ]);
   });
 });

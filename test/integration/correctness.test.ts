@@ -1,0 +1,79 @@
+// Cases where a run used to end in the wrong state while reporting success, end to end over HTTP: each test
+// stages what the simulator needs to show the case, and fails if the fix is taken out.
+import { symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, STACK_FRAME } from '../helpers/cli.js';
+import { mutations, planAgainst, reconcile, simulator, statuses, tempDir, writeConfig } from '../helpers/harness.js';
+
+describe('hook updates', () => {
+  it('send the complete hook, so a server that resets what a PATCH omits keeps every field', async () => {
+    const sim = await simulator({
+      hookPatchOmitted: 'reset',
+      initialState: {
+        hooks: [
+          {
+            id: 7,
+            name: 'gate',
+            script: 'old.sh',
+            script_repository: 'platform/hooks',
+            environment_id: 1,
+            enforcement: 'enabled',
+            allow_downstream_configuration: true,
+          },
+        ],
+      },
+    });
+    const config = writeConfig(`version: 1
+hooks:
+  - name: gate
+    script: new.sh
+    script_repository: platform/hooks
+    environment: Default
+    enforcement: enabled
+    allow_downstream_configuration: true
+`);
+    const { plan, result } = await reconcile(sim, config);
+    // The plan still shows only what changes.
+    expect(plan.operations.map((op) => [op.id, Object.keys(op.changes)])).toEqual([['hook:update:gate', ['script']]]);
+    expect(statuses(result)).toEqual({ 'hook:update:gate': 'succeeded' });
+    expect(sim.state.hook(7)).toMatchObject({
+      script: 'new.sh',
+      enforcement: 'enabled',
+      allow_downstream_configuration: true,
+    });
+    expect((await planAgainst(sim, config)).plan.operations).toEqual([]);
+  });
+});
+
+describe('a config directory', () => {
+  it('with a file that cannot be read is refused whole: the hook that file declared is not deleted', async () => {
+    const sim = await simulator({
+      initialState: {
+        hooks: [
+          {
+            id: 3,
+            name: 'security',
+            script: 'security.sh',
+            script_repository: 'platform/hooks',
+            environment_id: 1,
+            enforcement: 'enabled',
+          },
+        ],
+      },
+    });
+    const dir = tempDir();
+    writeFileSync(join(dir, 'main.yml'), 'version: 1\nprune: { hooks: true }\n');
+    // security.yml lived on a volume that is not mounted: the link dangles.
+    symlinkSync('/nonexistent/ghes-gitops/security.yml', join(dir, 'security.yml'));
+    const env = { GHES_API_URL: sim.url, GHES_TOKEN: sim.adminToken };
+    for (const args of [['validate'], ['apply', '--allow-mass-delete', '--skip-preflight']]) {
+      const run = await runCli([...args, '--config', dir], { env });
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toContain(`cannot read ${join(dir, 'security.yml')}: a symbolic link to something`);
+      expect(run.stderr).not.toMatch(STACK_FRAME);
+    }
+    expect(mutations(sim)).toEqual([]);
+    expect(sim.state.findHook('security')).toBeDefined();
+  });
+});
