@@ -3,6 +3,8 @@
 import { inspect } from 'node:util';
 
 export const SENSITIVE = '(sensitive)';
+/** A plan's `to` for a secret that an update sends again, replacing the live one, which cannot be read back. */
+export const SENT_AGAIN = '(sensitive, sent again)';
 
 export class Secret {
   readonly #value: string;

@@ -5,7 +5,7 @@ import type { DesiredEnvironment, DesiredHook, DesiredState, DesiredWebhook, Kin
 import { formatDiagnostic, UserError } from '../errors.js';
 import type { Diagnostic, SourceLocation } from '../errors.js';
 import type { ObservedEnvironment, ObservedHook, ObservedState, ObservedWebhook } from '../github/types.js';
-import { SENSITIVE } from '../secret.js';
+import { SENSITIVE, SENT_AGAIN } from '../secret.js';
 import { lower, matchByName } from './match.js';
 import { compareStrings, orderOperations } from './order.js';
 import type {
@@ -717,15 +717,16 @@ function updateWebhook(
   if (current.active !== fields.active) changes.active = { from: current.active, to: fields.active };
 
   let reason: string | undefined;
+  const wantSecret = entry.secret !== undefined && !entry.secret.isEmpty;
   if (entry.secret !== undefined) {
-    const wantSecret = !entry.secret.isEmpty;
     if (wantSecret && !current.has_secret) changes.secret = { from: null, to: SENSITIVE };
     else if (!wantSecret && current.has_secret) changes.secret = { from: SENSITIVE, to: null };
-    else if (wantSecret && options.syncSecrets) {
-      changes.secret = { from: SENSITIVE, to: SENSITIVE };
-      if (Object.keys(changes).length === 1)
-        reason = 'sync secrets: sent again, because secret drift cannot be detected';
-    }
+  }
+  // A PATCH erases what it omits, so every update sends the configured secret: it replaces the live one, which may
+  // differ (it cannot be read back). Say so, or a stale secret in CI would rotate the live one unseen.
+  if (wantSecret && current.has_secret && (Object.keys(changes).length > 0 || options.syncSecrets)) {
+    if (Object.keys(changes).length === 0) reason = 'sync secrets: sent again, because secret drift cannot be detected';
+    changes.secret = { from: SENSITIVE, to: SENT_AGAIN };
   }
   const changed = Object.keys(changes);
   if (changed.length === 0) return undefined;

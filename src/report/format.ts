@@ -3,7 +3,7 @@
 import { KINDS } from '../config/types.js';
 import type { Kind } from '../config/types.js';
 import type { Action, Operation, PlanSummary, UnmanagedObject } from '../plan/types.js';
-import { Secret, SENSITIVE } from '../secret.js';
+import { Secret, SENSITIVE, SENT_AGAIN } from '../secret.js';
 
 const ANSI = { bold: 1, dim: 2, red: 31, green: 32, yellow: 33, cyan: 36 } as const;
 export type Colour = keyof typeof ANSI;
@@ -63,7 +63,9 @@ export function operationDetails(op: Operation): { text: string; style: LineStyl
     const text =
       op.action === 'create'
         ? `${label} ${formatValue(field, change.to)}`
-        : `${label} ${formatValue(field, change.from)} → ${formatValue(field, change.to)}`;
+        : change.to === SENT_AGAIN
+          ? `${label} ${SENT_AGAIN}`
+          : `${label} ${formatValue(field, change.from)} → ${formatValue(field, change.to)}`;
     return { text, style: 'field' };
   });
   for (const warning of op.warnings) lines.push({ text: `⚠ ${warning}`, style: 'warning' });

@@ -42,7 +42,11 @@ describe('webhook secrets', () => {
       env: { AUDIT_SECRET: 'live-secret' },
     });
     expect(plan.operations.map((o) => o.id)).toEqual([`webhook:update:${URL}`]);
-    expect(Object.keys(plan.operations[0]!.changes)).toEqual(['events']); // the secret is not shown as a change
+    // The PATCH sends the configured secret, replacing the live one: the plan says so.
+    expect(plan.operations[0]!.changes).toMatchObject({
+      events: {},
+      secret: { from: '(sensitive)', to: '(sensitive, sent again)' },
+    });
     expect(result.counts.succeeded).toBe(1);
     expect(sim.state.webhookSecret(5)).toBe('live-secret');
     expect(sim.state.webhook(5)).toMatchObject({ events: ['organization', 'user'], content_type: 'json' });

@@ -9,6 +9,24 @@ import { samplePlan, SECRET_VALUE } from './sample.js';
 const ESC = '\x1b[';
 const ANSI_CODE = new RegExp(`${String.fromCharCode(27)}\\[\\d+m`, 'g');
 
+describe('a webhook update that sends the configured secret again', () => {
+  const plan = createPlan(
+    desiredState({ webhooks: [{ url: 'https://audit.example.com/hook', secret: SECRET_VALUE, active: false }] }),
+    observedState({ webhooks: [{ id: 5, url: 'https://audit.example.com/hook', has_secret: true }] }),
+    { syncSecrets: false },
+  );
+
+  it('says so in every format, without the secret', () => {
+    const text = renderPlanText(plan, { color: false });
+    const markdown = renderPlanMarkdown(plan);
+    const json = JSON.parse(renderPlanJson(plan)) as { operations: { changes: Record<string, unknown> }[] };
+    expect(text).toMatch(/\n {6}secret: +\(sensitive, sent again\)\n/);
+    expect(markdown).toMatch(/secret: +\(sensitive, sent again\)\n/);
+    expect(json.operations[0]!.changes.secret).toEqual({ from: '(sensitive)', to: '(sensitive, sent again)' });
+    for (const output of [text, markdown, JSON.stringify(json)]) expect(output).not.toContain(SECRET_VALUE);
+  });
+});
+
 describe('renderPlanText', () => {
   const text = renderPlanText(samplePlan(), { color: false });
 
