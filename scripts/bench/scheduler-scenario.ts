@@ -16,7 +16,10 @@ export interface SchedulerResult {
   cpuMs: Summary;
 }
 
-/** Creates succeed at once with fresh ids; downloads are done when started. Nothing else is called. */
+/**
+ * Creates succeed at once with fresh ids; a download is accepted as GHES's example shows it (`not_started`) and done
+ * at the first poll. Nothing else is called.
+ */
 function instantApi(): AdminApi {
   let nextId = 1000;
   const success = { state: 'success', message: null, downloaded_at: null };
@@ -36,7 +39,8 @@ function instantApi(): AdminApi {
     createEnvironment: (body) => Promise.resolve(environment(body.name, body.image_url)),
     updateEnvironment: unexpected,
     deleteEnvironment: unexpected,
-    startDownload: () => Promise.resolve({ started: true, status: success }),
+    startDownload: () =>
+      Promise.resolve({ started: true, status: { state: 'not_started', message: null, downloaded_at: null } }),
     getLatestDownload: () => Promise.resolve(success),
     createHook: (body) =>
       Promise.resolve({
