@@ -33,6 +33,14 @@ const wanted = [
   /^\/repos\/\{owner\}\/\{repo\}$/,
   /^\/repos\/\{owner\}\/\{repo\}\/contents\/\{path\}$/,
   /^\/repos\/\{owner\}\/\{repo\}\/git\/trees\/\{tree_sha\}$/,
+  // The daemon's repository source and its drift issue.
+  /^\/repos\/\{owner\}\/\{repo\}\/commits\/\{ref\}$/,
+  /^\/repos\/\{owner\}\/\{repo\}\/git\/blobs\/\{file_sha\}$/,
+  /^\/repos\/\{owner\}\/\{repo\}\/issues$/,
+  /^\/repos\/\{owner\}\/\{repo\}\/issues\/\{issue_number\}$/,
+  /^\/repos\/\{owner\}\/\{repo\}\/issues\/\{issue_number\}\/comments$/,
+  /^\/repos\/\{owner\}\/\{repo\}\/issues\/comments\/\{comment_id\}$/,
+  /^\/user$/,
 ];
 const methods = ['get', 'post', 'patch', 'put', 'delete'];
 const dropped = new Set(['description', 'summary', 'examples', 'example', 'externalDocs', 'x-github', 'tags']);
@@ -63,10 +71,11 @@ for (const [path, item] of Object.entries(spec.paths)) {
   for (const method of methods) {
     const op = item[method];
     if (!op) continue;
-    // Of the repository endpoints only the preflight's three reads are used; their huge response schemas are
-    // not needed to check requests. The repository's pre-receive hook overrides are used in full.
-    const isRepo = path.startsWith('/repos/') && !path.includes('/pre-receive-hooks');
-    if (isRepo && method !== 'get') continue;
+    // Of the repository endpoints only reads are used (the preflight's, the daemon's source), and the issue writes
+    // of the daemon's report; their huge response schemas (and the user's) are not needed to check requests. The
+    // repository's pre-receive hook overrides are used in full.
+    const isRepo = (path.startsWith('/repos/') && !path.includes('/pre-receive-hooks')) || path === '/user';
+    if (isRepo && method !== 'get' && !path.includes('/issues')) continue;
     const body = op.requestBody?.content?.['application/json'];
     const responses = {};
     for (const [status, response] of Object.entries(op.responses ?? {})) {

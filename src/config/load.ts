@@ -5,14 +5,14 @@ import type { Secret } from '../secret.js';
 import type { DesiredState } from './types.js';
 import { buildDesiredState } from './build.js';
 import { checkPruneSetOnce, collectEntries, crossCheck, type RawEntry } from './checks.js';
-import { readConfigFiles } from './files.js';
+import { readConfigFiles, type ConfigText } from './files.js';
 import { findMisplacedReferences, resolveSecret, type EnvironmentVariables } from './interpolate.js';
 import { parseConfigText } from './parse.js';
 import { checkVersion, validateAgainstSchema } from './schema.js';
 import { error, type SourceFile } from './source.js';
 
 export { secretValues } from './interpolate.js';
-export { MAX_FILE_BYTES } from './files.js';
+export { MAX_FILE_BYTES, type ConfigText } from './files.js';
 
 export const DEFAULT_CONFIG_PATH = 'ghes-gitops.yml';
 /** Past this many, more diagnostics only bury the first ones. */
@@ -69,8 +69,22 @@ function resolveSecrets(
  * order. Throws ConfigError, and nothing else, for anything wrong with the input.
  */
 export async function loadDesiredState(path: string, options: LoadOptions = {}): Promise<DesiredState> {
-  const env = options.env ?? process.env;
   const { texts, diagnostics } = await readConfigFiles(path, DEFAULT_CONFIG_PATH);
+  return loadDesiredStateFromTexts(texts, { ...options, diagnostics });
+}
+
+export interface TextLoadOptions extends LoadOptions {
+  /** Problems found while gathering the texts (a file too large, one that cannot be read), reported with the rest. */
+  diagnostics?: readonly Diagnostic[];
+}
+
+/**
+ * The same validation on texts already in memory (the daemon reads them from a repository through the API), merged
+ * in the order given. Each text's `path` is what diagnostics name. Throws ConfigError, and nothing else.
+ */
+export function loadDesiredStateFromTexts(texts: readonly ConfigText[], options: TextLoadOptions = {}): DesiredState {
+  const env = options.env ?? process.env;
+  const diagnostics: Diagnostic[] = [...(options.diagnostics ?? [])];
   const files = texts.map((text) => text.path);
 
   const sources: SourceFile[] = [];

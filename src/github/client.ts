@@ -36,6 +36,7 @@ const GhesOctokitClass = Octokit.plugin(retrying, throttling);
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 const ACCEPT = 'application/vnd.github+json';
+const OCTOKIT_DEFAULT_ACCEPT = 'application/vnd.github.v3+json';
 const API_VERSION = '2022-11-28';
 
 /**
@@ -121,7 +122,11 @@ export function createClient(settings: ClientSettings): GhesOctokit {
   });
 
   octokit.hook.before('request', (options) => {
-    options.headers.accept = ACCEPT;
+    // Octokit's default media type becomes the current one; a caller asking for another keeps it (the daemon asks
+    // for a commit's sha alone, `application/vnd.github.sha`).
+    if (options.headers.accept === undefined || options.headers.accept === OCTOKIT_DEFAULT_ACCEPT) {
+      options.headers.accept = ACCEPT;
+    }
     options.headers['x-github-api-version'] = API_VERSION;
   });
 

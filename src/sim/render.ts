@@ -1,6 +1,7 @@
 // Turns state records into GHES 3.19 response bodies, with url/html_url fields on the simulator's own origin.
 import { createHash } from 'node:crypto';
 import type { SimStateStore } from './state.js';
+import { STUB_SCRIPT, type GitCommit, type GitPathEntry } from './git.js';
 import type { SimDownload, SimEnvironment, SimHook, SimRepository, SimWebhook } from './types.js';
 
 /** Where the simulator is reachable: `http://127.0.0.1:PORT`; the API lives under `${origin}/api/v3`. */
@@ -104,8 +105,6 @@ export function renderRepository(o: Origin, repo: SimRepository): Record<string,
   };
 }
 
-const STUB_SCRIPT = '#!/bin/sh\n# Simulated pre-receive hook script.\nexit 0\n';
-
 /** The contents API's `file` object. Content is a stub unless the state gives one. */
 export function renderFile(o: Origin, repo: SimRepository, path: string, ref: string, content?: string): object {
   const body = Buffer.from(content ?? STUB_SCRIPT);
@@ -131,9 +130,15 @@ export function renderFile(o: Origin, repo: SimRepository, path: string, ref: st
 }
 
 /** A directory listing entry (the contents API returns an array for a directory). */
-export function renderDirectoryEntry(o: Origin, repo: SimRepository, path: string, type: 'file' | 'dir'): object {
-  const self = `${o.api}/repos/${repo.full_name}/contents/${path}?ref=${encodeURIComponent(repo.default_branch)}`;
-  const html = `${o.origin}/${repo.full_name}/${type === 'dir' ? 'tree' : 'blob'}/${repo.default_branch}/${path}`;
+export function renderDirectoryEntry(
+  o: Origin,
+  repo: SimRepository,
+  path: string,
+  type: 'file' | 'dir',
+  ref = repo.default_branch,
+): object {
+  const self = `${o.api}/repos/${repo.full_name}/contents/${path}?ref=${encodeURIComponent(ref)}`;
+  const html = `${o.origin}/${repo.full_name}/${type === 'dir' ? 'tree' : 'blob'}/${ref}/${path}`;
   return { type, name: path.split('/').pop(), path, url: self, html_url: html, _links: { self, html } };
 }
 
@@ -144,30 +149,61 @@ function blobSha(content: string | undefined): { sha: string; size: number } {
 }
 
 /**
- * The git trees API's `git-tree` for the default branch: blobs carry the file mode (100755 executable, 100644
- * not), which is the only place the REST API reveals it. Tree shas are stable stand-ins, not real git ids.
+ * The git trees API's `git-tree`: blobs carry the file mode (100755 executable, 100644 not), which is the only
+ * place the REST API reveals it, and their size. Past `limit` entries the list is cut and says `truncated`.
  */
-export function renderTree(o: Origin, repo: SimRepository, recursive: boolean): object {
-  const entries = new Map<string, { path: string; mode: string; type: 'blob' | 'tree'; sha: string; size?: number }>();
-  for (const [path, file] of Object.entries(repo.files)) {
-    const parts = path.split('/');
-    for (let depth = 1; depth < parts.length; depth++) {
-      const dir = parts.slice(0, depth).join('/');
-      const sha = createHash('sha1').update(`tree ${repo.full_name}\0${dir}`).digest('hex');
-      if (!entries.has(dir)) entries.set(dir, { path: dir, mode: '040000', type: 'tree', sha });
-    }
-    const { sha, size } = blobSha(file.content);
-    entries.set(path, { path, mode: file.executable ? '100755' : '100644', type: 'blob', sha, size });
-  }
-  const listed = [...entries.values()].filter((entry) => recursive || !entry.path.includes('/'));
-  const truncated = repo.tree_limit !== undefined && listed.length > repo.tree_limit;
-  const tree = listed
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-    .map((entry) => ({
-      ...entry,
-      url: `${o.api}/repos/${repo.full_name}/git/${entry.type === 'tree' ? 'trees' : 'blobs'}/${entry.sha}`,
-    }))
-    .slice(0, truncated ? repo.tree_limit : undefined);
-  const sha = createHash('sha1').update(`tree ${repo.full_name}\0`).digest('hex');
-  return { sha, url: `${o.api}/repos/${repo.full_name}/git/trees/${sha}`, tree, truncated };
+export function renderTree(
+  o: Origin,
+  fullName: string,
+  sha: string,
+  entries: readonly GitPathEntry[],
+  limit?: number,
+): object {
+  const truncated = limit !== undefined && entries.length > limit;
+  const tree = entries.slice(0, truncated ? limit : undefined).map((entry) => ({
+    ...entry,
+    url: `${o.api}/repos/${fullName}/git/${entry.type === 'tree' ? 'trees' : 'blobs'}/${entry.sha}`,
+  }));
+  return { sha, url: `${o.api}/repos/${fullName}/git/trees/${sha}`, tree, truncated };
+}
+
+/** The git blobs API's `blob`: base64 in lines of 60 characters, as GitHub sends it. */
+export function renderBlob(o: Origin, fullName: string, sha: string, content: Buffer): object {
+  const base64 = content.toString('base64').replace(/.{60}/g, '$&\n');
+  return {
+    sha,
+    node_id: Buffer.from(`04:Blob${sha}`).toString('base64'),
+    size: content.length,
+    url: `${o.api}/repos/${fullName}/git/blobs/${sha}`,
+    content: base64.endsWith('\n') ? base64 : `${base64}\n`,
+    encoding: 'base64',
+  };
+}
+
+/** The commits API's `commit`, the parts a client reads: sha, message, tree, parents and links. */
+export function renderCommit(o: Origin, fullName: string, commit: GitCommit): object {
+  const author = { name: 'Simulated Committer', email: 'sim@ghes.invalid', date: commit.date };
+  return {
+    sha: commit.sha,
+    node_id: Buffer.from(`04:Commit${commit.sha}`).toString('base64'),
+    url: `${o.api}/repos/${fullName}/commits/${commit.sha}`,
+    html_url: `${o.origin}/${fullName}/commit/${commit.sha}`,
+    comments_url: `${o.api}/repos/${fullName}/commits/${commit.sha}/comments`,
+    commit: {
+      url: `${o.api}/repos/${fullName}/git/commits/${commit.sha}`,
+      author,
+      committer: author,
+      message: commit.message,
+      tree: { sha: commit.tree, url: `${o.api}/repos/${fullName}/git/trees/${commit.tree}` },
+      comment_count: 0,
+    },
+    author: null,
+    committer: null,
+    parents: commit.parents.map((sha) => ({
+      sha,
+      url: `${o.api}/repos/${fullName}/commits/${sha}`,
+      html_url: `${o.origin}/${fullName}/commit/${sha}`,
+    })),
+    files: [],
+  };
 }

@@ -1,4 +1,5 @@
 // What a route is (request, response, access level) and the small helpers every handler file shares.
+import type { IncomingHttpHeaders } from 'node:http';
 import { MESSAGES, type ErrorResource } from './messages.js';
 import type { Origin } from './render.js';
 import { SimNotFoundError, type SimStateStore } from './state.js';
@@ -14,17 +15,24 @@ export interface ApiRequest {
   body: Record<string, unknown>;
   /** The route's capture groups. */
   params: string[];
+  /** Lower-cased names, as node:http gives them (`accept`, `if-none-match`). */
+  headers: IncomingHttpHeaders;
 }
 
 export interface ApiResponse {
   status: number;
+  /** Sent as JSON, unless `text` is set. */
   body?: unknown;
+  /** A body sent as it is, with the `content-type` given in headers (e.g. a commit's sha as plain text). */
+  text?: string;
   headers?: Record<string, string>;
 }
 
 export interface RouteContext {
   store: SimStateStore;
   origin: Origin;
+  /** The account the request's token belongs to (the author of what it creates). */
+  login: string;
 }
 
 /** none: anyone; user: any known token; admin: a site-admin token (others get 404, as on GHES). */

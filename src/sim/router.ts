@@ -30,6 +30,17 @@ const metaRoutes: Route[] = [
     docs: `${DOCS}/rate-limit/rate-limit#get-rate-limit-status-for-the-authenticated-user`,
     handle: () => ({ status: 404, body: { message: MESSAGES.rateLimitDisabled } }),
   },
+  {
+    // Who the token belongs to: the daemon's issue reporter counts only issues its own account opened.
+    method: 'GET',
+    pattern: /^\/user$/,
+    access: 'user',
+    docs: `${DOCS}/users/users#get-the-authenticated-user`,
+    handle: (_req, { login, origin }) => ({
+      status: 200,
+      body: { login, id: 1, type: 'User', url: `${origin.api}/users/${login}` },
+    }),
+  },
 ];
 
 export const ROUTES: readonly Route[] = [

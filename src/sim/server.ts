@@ -67,6 +67,12 @@ export interface SimulatorOptions {
   requestLogLimit?: number;
   /** Keep each API response body in the request log (`responseBody`), for contract tests. Default off. */
   captureResponses?: boolean;
+  /**
+   * The account (login) of each token, as `GET /user` shows it and as the author of issues and comments it
+   * creates. Default: `ghes-admin` for the first admin token, `ghes-user` for the first user token, and the same
+   * with `-2`, `-3`... for the others.
+   */
+  logins?: Record<string, string>;
 }
 
 export interface Simulator {
@@ -108,6 +114,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   if (adminTokens.length === 0) throw new Error('startSimulator: adminTokens must not be empty');
   const admins = new Set(adminTokens);
   const users = new Set(userTokens);
+  const loginOf = new Map<string, string>([
+    ...adminTokens.map((t, i): [string, string] => [t, i === 0 ? 'ghes-admin' : `ghes-admin-${i + 1}`]),
+    ...userTokens.map((t, i): [string, string] => [t, i === 0 ? 'ghes-user' : `ghes-user-${i + 1}`]),
+    ...Object.entries(options.logins ?? {}),
+  ]);
 
   const sockets = new Set<Socket>();
   const sleepers = new Map<NodeJS.Timeout, () => void>();
@@ -182,7 +193,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       req.socket.destroy();
       return;
     }
-    if (options.captureResponses) entry.responseBody = response.body;
+    if (options.captureResponses) entry.responseBody = response.text ?? response.body;
     sendApi(res, response);
   }
 
@@ -238,10 +249,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const body = isRecord(parsed.value) ? parsed.value : {};
     const response = runRoute(
       route,
-      { method, path: apiPath, url, query: url.searchParams, body, params },
+      { method, path: apiPath, url, query: url.searchParams, body, params, headers: req.headers },
       {
         store,
         origin: originOf(url.origin),
+        login: (credential !== undefined && loginOf.get(credential)) || 'ghost',
       },
     );
     if (level === 'admin') response.headers = { 'x-oauth-scopes': 'site_admin, repo', ...response.headers };
@@ -384,6 +396,12 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function sendApi(res: ServerResponse, response: ApiResponse): void {
+  if (response.text !== undefined) {
+    if (res.destroyed || res.headersSent) return;
+    res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.text) });
+    res.end(response.text);
+    return;
+  }
   if (response.body === undefined) {
     if (res.destroyed || res.headersSent) return;
     for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);

@@ -1,7 +1,8 @@
 // The simulator's in-memory database and the GHES rules that guard it. The HTTP handlers and tests that
 // change things "behind the tool's back" both go through these methods, so the indexes and rules always hold.
 import { isoTime, systemClock, type Clock } from './clock.js';
-import { IssueCommentStore } from './issue-comments.js';
+import { GitObjects, type GitCommit } from './git.js';
+import { IssueCommentStore, IssueStore } from './issue-comments.js';
 import { MESSAGES, type ErrorResource } from './messages.js';
 import { SimOverrides } from './overrides.js';
 import {
@@ -131,6 +132,12 @@ export class SimStateStore {
   readonly issueComments = new IssueCommentStore(() => this.clock());
   /** Organizations and the hooks' enforcement overrides in them and in repositories (overrides.ts). */
   readonly overrides = new SimOverrides(this);
+  /** Issues (the daemon's drift report); kept apart from the admin state like the comments. */
+  readonly issues = new IssueStore(() => this.clock(), this.issueComments);
+  /** Commits, trees and blobs of the repositories; the default branch follows `files` (see #defaultHead). */
+  readonly #git = new GitObjects();
+  /** Lower-cased full_name -> the default branch's head for the files as they are; dropped when they change. */
+  readonly #defaultHeads = new Map<string, string>();
 
   constructor(options: StoreOptions = {}, initial?: SimStateInput) {
     this.clock = options.clock ?? systemClock;
@@ -164,6 +171,8 @@ export class SimStateStore {
       this.#t = previous;
       throw error instanceof SimValidationError ? new SimStateError(error.message) : error;
     }
+    this.#git.clear();
+    this.#defaultHeads.clear();
   }
 
   /** A deep copy as JSON-ready data, objects in id order, downloads resolved against the clock. */
@@ -493,11 +502,13 @@ export class SimStateStore {
     );
     this.#t.repositories.set(lower(repo.full_name), repo);
     this.#t.nextId.repository = Math.max(this.#t.nextId.repository, repo.id + 1);
+    this.#defaultHeads.delete(lower(repo.full_name));
     return copyRepository(repo);
   }
 
   /** Removes a repository even if hooks still use it: that is the drift the preflight check must catch. */
   removeRepository(fullName: string): boolean {
+    this.#defaultHeads.delete(lower(fullName));
     return this.#t.repositories.delete(lower(fullName));
   }
 
@@ -511,6 +522,107 @@ export class SimStateStore {
         executable: file.executable ?? true,
         ...(file.content === undefined ? {} : { content: file.content }),
       };
+    this.#defaultHeads.delete(lower(fullName));
+  }
+
+  /**
+   * Commits `changes` on `branch` (default: the default branch) and moves the branch to the new commit, as a push
+   * would; returns its sha. A string is a regular file's content, null deletes the path. A new branch starts from
+   * the default branch's head. Commits seen before stay readable by their sha.
+   */
+  commitFiles(
+    fullName: string,
+    changes: Record<string, string | Partial<SimFile> | null>,
+    options: { branch?: string; message?: string } = {},
+  ): string {
+    const repo = this.#t.repositories.get(lower(fullName));
+    if (!repo) throw new SimNotFoundError(`no repository ${fullName}`);
+    const branch = options.branch ?? repo.default_branch;
+    const message = options.message ?? `Update ${Object.keys(changes).join(', ')}`;
+    const asFile = (change: string | Partial<SimFile>): Partial<SimFile> =>
+      typeof change === 'string' ? { executable: false, content: change } : change;
+    if (branch === repo.default_branch) {
+      // Record the commit the files are at now, so that the new one has it as its parent.
+      this.#defaultHead(repo);
+      for (const [path, change] of Object.entries(changes))
+        this.setFile(fullName, path, change === null ? null : asFile(change));
+      const head = this.#git.commitTree(
+        repo.full_name,
+        branch,
+        this.#git.writeTree(repo.full_name, repo.files),
+        message,
+        this.clock(),
+      );
+      this.#defaultHeads.set(lower(fullName), head);
+      return head;
+    }
+    const base = this.#git.head(repo.full_name, branch) ?? this.#defaultHead(repo);
+    const baseCommit = base === undefined ? undefined : this.#git.commit(repo.full_name, base);
+    const files = baseCommit ? this.#git.files(repo.full_name, baseCommit.tree) : {};
+    for (const [path, change] of Object.entries(changes)) {
+      if (change === null) delete files[path];
+      else {
+        const file = asFile(change);
+        files[path] = {
+          executable: file.executable ?? true,
+          ...(file.content === undefined ? {} : { content: file.content }),
+        };
+      }
+    }
+    // Branching off: the new branch starts at the default branch's head, the parent of its first commit.
+    if (base !== undefined) this.#git.setHead(repo.full_name, branch, base);
+    return this.#git.commitTree(
+      repo.full_name,
+      branch,
+      this.#git.writeTree(repo.full_name, files),
+      message,
+      this.clock(),
+    );
+  }
+
+  /**
+   * The commit `ref` names in a repository: a branch (`main` or `refs/heads/main`) or a full or abbreviated commit
+   * sha. undefined when the repository or the ref is unknown, 'empty' when the repository has no commit at all.
+   */
+  resolveCommit(fullName: string, ref: string): GitCommit | 'empty' | undefined {
+    const repo = this.#t.repositories.get(lower(fullName));
+    if (!repo) return undefined;
+    const branch = ref.replace(/^refs\/heads\//, '');
+    const defaultHead = this.#defaultHead(repo);
+    if (defaultHead === undefined && this.#git.head(repo.full_name, branch) === undefined) return 'empty';
+    const sha =
+      branch === repo.default_branch
+        ? defaultHead
+        : (this.#git.head(repo.full_name, branch) ?? this.#git.findCommit(repo.full_name, ref));
+    return sha === undefined ? undefined : this.#git.commit(repo.full_name, sha);
+  }
+
+  /** The repository's git objects (trees and blobs by sha), for the git endpoints. */
+  gitObjects(fullName: string): { repository: string; git: GitObjects } | undefined {
+    const repo = this.#t.repositories.get(lower(fullName));
+    return repo && { repository: repo.full_name, git: this.#git };
+  }
+
+  /** The default branch's head for the files as they are now, committing them when they changed since. */
+  #defaultHead(repo: SimRepository): string | undefined {
+    const key = lower(repo.full_name);
+    const cached = this.#defaultHeads.get(key);
+    if (cached !== undefined) return cached;
+    const previous = this.#git.head(repo.full_name, repo.default_branch);
+    if (Object.keys(repo.files).length === 0 && previous === undefined) return undefined;
+    const tree = this.#git.writeTree(repo.full_name, repo.files);
+    const head =
+      previous !== undefined && this.#git.commit(repo.full_name, previous)?.tree === tree
+        ? previous
+        : this.#git.commitTree(
+            repo.full_name,
+            repo.default_branch,
+            tree,
+            previous === undefined ? 'Initial commit' : 'Update files',
+            this.clock(),
+          );
+    this.#defaultHeads.set(key, head);
+    return head;
   }
 
   // ---- internals ----

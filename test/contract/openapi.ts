@@ -39,13 +39,31 @@ export const FORMATS = {
 } as const;
 
 const ajv = new Ajv({ strict: false, allErrors: true, formats: FORMATS });
+
+/**
+ * OpenAPI 3.0's `nullable` next to a `oneOf` without a `type` (the issue endpoints' `title`, `milestone`), which
+ * ajv refuses to compile: the same meaning written as one more alternative, `{type: 'null'}`.
+ */
+function forAjv(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(forAjv);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const out = Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, forAjv(value)])) as Record<
+    string,
+    unknown
+  >;
+  if (out.nullable === true && out.type === undefined && Array.isArray(out.oneOf)) {
+    delete out.nullable;
+    out.oneOf = [...(out.oneOf as unknown[]), { type: 'null' }];
+  }
+  return out;
+}
 const operations = (extract.operations as unknown as ContractOperation[]).map((op) => ({
   ...op,
   // `{path}` (contents) and `{tree_sha}` (a ref such as a branch) may span segments; every other parameter is one.
   pattern: new RegExp(
     `^${op.path.replace(/\{([^}]+)\}/g, (_, name: string) => (MULTI_SEGMENT.has(name) ? '.+' : '[^/]+'))}$`,
   ),
-  validateBody: op.requestBody ? ajv.compile(op.requestBody.schema) : undefined,
+  validateBody: op.requestBody ? ajv.compile(forAjv(op.requestBody.schema) as object) : undefined,
 }));
 
 export function findOperation(method: string, path: string) {
@@ -101,7 +119,7 @@ export function responseViolations(request: RecordedRequest): string[] {
   const key = `${op.operationId} ${request.status}`;
   let validate = responseValidators.get(key);
   if (!validate) {
-    validate = ajv.compile(schema);
+    validate = ajv.compile(forAjv(schema) as object);
     responseValidators.set(key, validate);
   }
   return validate(request.responseBody)
