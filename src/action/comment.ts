@@ -2,10 +2,13 @@
 // marker and edited in place on every run, so a pull request never collects a trail of stale plans.
 // The body stays under GitHub's 65,536-character limit; what does not fit is in the job summary.
 import { getOctokit } from '@actions/github';
-import { codeFence, escapeHtml } from '../report/markdown.js';
+import { codeFence, escapeHtml, instanceName, markerValue } from '../report/markdown.js';
 import { renderPlanMarkdown } from '../report/plan.js';
 import type { Plan } from '../plan/types.js';
 import type { PullRequestRef } from './context.js';
+
+// Shared with the daemon's drift issue, which names the instance the same way.
+export { instanceName } from '../report/markdown.js';
 
 /** GitHub refuses longer comment bodies. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -25,15 +28,6 @@ export interface CommentLinks {
   runUrl?: string;
 }
 
-/** `ghes.example.com/api/v3`: the instance, without scheme or trailing slash, host lower-cased. */
-export function instanceName(apiUrl: string): string {
-  try {
-    const url = new URL(apiUrl);
-    return `${url.host.toLowerCase()}${url.pathname.replace(/\/+$/, '')}`;
-  } catch {
-    return apiUrl;
-  }
-}
 
 /** `instances/prod/` and `./instances/prod` are the same config; Windows separators too. */
 export function normalizeConfigPath(config: string): string {
@@ -45,10 +39,6 @@ export function normalizeConfigPath(config: string): string {
   return path === '' ? '.' : path;
 }
 
-/** Readable, but unable to end the HTML comment early: only `/` and `:` are left unescaped. */
-function markerValue(text: string): string {
-  return encodeURIComponent(text).replace(/%2F/gi, '/').replace(/%3A/gi, ':');
-}
 
 /** The hidden line that identifies our comment for one instance and config. */
 export function commentMarker(target: CommentTarget): string {

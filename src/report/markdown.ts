@@ -4,6 +4,21 @@
 /** GitHub refuses comments over 65,536 characters; leave room for what a caller may wrap around ours. */
 export const DEFAULT_MAX_LENGTH = 65_000;
 
+/** `ghes.example.com/api/v3`: the instance, without scheme or trailing slash, host lower-cased. */
+export function instanceName(apiUrl: string): string {
+  try {
+    const url = new URL(apiUrl);
+    return `${url.host.toLowerCase()}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return apiUrl;
+  }
+}
+
+/** For a hidden marker: readable, but unable to end the HTML comment early; only `/` and `:` are left unescaped. */
+export function markerValue(text: string): string {
+  return encodeURIComponent(text).replace(/%2F/gi, '/').replace(/%3A/gi, ':');
+}
+
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

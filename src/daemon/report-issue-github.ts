@@ -1,0 +1,204 @@
+// The drift/failure issue (`--report-issue OWNER/REPO`): one issue per instance, found again by a hidden marker
+// among the issues the token's own account opened, kept up to date while the instance is drifted, failed or
+// stalled, closed with a comment when it is back in sync and reopened if it leaves it again. Never a second one.
+import { UserError } from '../errors.js';
+import { createClient, type GhesOctokit } from '../github/client.js';
+import { toGhesApiError } from '../github/errors.js';
+import { Redactor, type Logger } from '../redact.js';
+import { DEFAULT_MAX_LENGTH, escapeHtml, inlineCode, instanceName, markerValue } from '../report/markdown.js';
+import type { InstanceCondition, IssueReporter } from './report-issue.js';
+
+export interface IssueReporterOptions {
+  /** `--report-issue OWNER/REPO`. */
+  repository: string;
+  /** `--report-api-url`, else the instance's API URL. */
+  apiUrl: string;
+  /** GITHUB_TOKEN: it must be able to open issues in that repository. */
+  token: string;
+  /** The managed instance: the marker and the title name it. */
+  instanceApiUrl: string;
+  log: Logger;
+  /** Knows the run's secrets; the token is added to it. */
+  redactor?: Redactor;
+  requestTimeoutMs?: number;
+  retryDelayMs?: number;
+  /** A client built elsewhere (e.g. with the daemon's request metrics); replaces apiUrl/token settings. */
+  client?: GhesOctokit;
+}
+
+type BadState = Exclude<InstanceCondition['state'], 'in-sync'>;
+
+const WORDING: Record<BadState, { title: string; label: string }> = {
+  drifted: { title: 'has drifted from its desired state', label: 'Drifted' },
+  failed: { title: 'failed to reconcile', label: 'Reconcile failed' },
+  stalled: { title: 'is stalled on an invalid desired state', label: 'Stalled' },
+};
+
+interface KnownIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  url: string;
+}
+
+interface Response {
+  data: unknown;
+  headers: Record<string, string | number | undefined>;
+}
+
+/** `OWNER/REPO` (`--report-issue`). Throws UserError naming the flag for anything else. */
+export function parseReportRepository(spec: string): { owner: string; repo: string } {
+  const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)\/([A-Za-z0-9._-]+)$/.exec(spec.trim());
+  if (!m) throw new UserError(`invalid --report-issue "${spec}": expected OWNER/REPO, e.g. acme/ghes-alerts`);
+  return { owner: m[1]!, repo: m[2]! };
+}
+
+/** The hidden line that identifies the issue of one instance. */
+export function issueMarker(instanceApiUrl: string): string {
+  return `<!-- ghes-gitops:daemon api=${markerValue(instanceName(instanceApiUrl))} -->`;
+}
+
+export function issueTitle(instanceApiUrl: string, state: BadState): string {
+  return `ghes-gitops: ${instanceName(instanceApiUrl)} ${WORDING[state].title}`;
+}
+
+/** The issue's body for a condition: what is wrong, at which revision, then the details, cut to fit. */
+export function issueBody(instanceApiUrl: string, condition: Exclude<InstanceCondition, { state: 'in-sync' }>): string {
+  const marker = issueMarker(instanceApiUrl);
+  const revision = condition.revision ? ` at revision ${inlineCode(condition.revision)}` : '';
+  const head = `**${WORDING[condition.state].label}**${revision}: ${escapeHtml(condition.summary)}\n\n`;
+  const tail =
+    '\n\n<sub>Kept up to date by the ghes-gitops daemon while this lasts; closed when the instance is back in sync.' +
+    `</sub>\n\n${marker}\n`;
+  const room = DEFAULT_MAX_LENGTH - head.length - tail.length;
+  const details =
+    condition.details.length > room
+      ? `${condition.details.slice(0, Math.max(0, room - 80))}\n\n… (cut to fit; the daemon's /status has it all)`
+      : condition.details;
+  return `${head}${details}${tail}`;
+}
+
+export function createIssueReporter(options: IssueReporterOptions): IssueReporter {
+  const { owner, repo } = parseReportRepository(options.repository);
+  const octokit =
+    options.client ??
+    createClient({
+      apiUrl: options.apiUrl,
+      token: options.token,
+      ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
+      ...(options.retryDelayMs !== undefined && { retryDelayMs: options.retryDelayMs }),
+    });
+  const apiUrl = String(octokit.request.endpoint.DEFAULTS.baseUrl);
+  const redactor = (options.redactor ?? new Redactor()).add(options.token);
+  const marker = issueMarker(options.instanceApiUrl);
+  const issuesPath = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/issues`;
+
+  let login: string | undefined;
+  /** What the issue says now, as far as we know; undefined until looked up (again, after any failure). */
+  let known: { issue: KnownIssue | undefined } | undefined;
+
+  const call = async (method: string, url: string, data?: Record<string, unknown>): Promise<Response> => {
+    const path = url.startsWith('http') ? new URL(url).pathname.replace(/^\/api\/v3/, '') : url;
+    try {
+      return (await octokit.request({ method, url, ...(data && { data }) }));
+    } catch (err) {
+      throw toGhesApiError(err, { method, path, apiUrl, unsafeToRepeat: method === 'POST' });
+    }
+  };
+
+  const whoAmI = async (): Promise<string> => {
+    if (login !== undefined) return login;
+    const { data } = await call('GET', '/user');
+    const name = (data as { login?: unknown } | null)?.login;
+    if (typeof name !== 'string' || name === '') throw new UserError('GET /user: the token has no account login');
+    login = name;
+    return login;
+  };
+
+  const toKnown = (raw: Record<string, unknown>): KnownIssue => ({
+    number: Number(raw.number),
+    title: typeof raw.title === 'string' ? raw.title : '',
+    body: typeof raw.body === 'string' ? raw.body : '',
+    state: raw.state === 'closed' ? 'closed' : 'open',
+    url: typeof raw.html_url === 'string' ? raw.html_url : '',
+  });
+
+  /**
+   * Our issues in `state`, page by page in `direction` of creation, until `stop` says enough. Only issues our
+   * account opened count: anyone can paste the marker into an issue of their own.
+   */
+  const findMarked = async (state: 'open' | 'closed', direction: 'asc' | 'desc'): Promise<KnownIssue | undefined> => {
+    const me = await whoAmI();
+    const query = new URLSearchParams({ state, creator: me, sort: 'created', direction, per_page: '100' });
+    let url: string | undefined = `${issuesPath}?${query.toString()}`;
+    while (url !== undefined) {
+      const { data, headers }: Response = await call('GET', url);
+      if (!Array.isArray(data)) throw new UserError(`GET ${issuesPath}: the answer is not a list of issues`);
+      for (const raw of data as Record<string, unknown>[]) {
+        const author = (raw.user as { login?: unknown } | null)?.login;
+        if ('pull_request' in raw || author !== me || typeof raw.body !== 'string') continue;
+        if (raw.body.includes(marker)) return toKnown(raw);
+      }
+      url = /<([^>]+)>;\s*rel="next"/.exec(String(headers.link ?? ''))?.[1];
+    }
+    return undefined;
+  };
+
+  const comment = (number: number, body: string) => call('POST', `${issuesPath}/${number}/comments`, { body });
+
+  const patch = async (issue: KnownIssue, fields: Record<string, unknown>): Promise<KnownIssue> =>
+    toKnown((await call('PATCH', `${issuesPath}/${issue.number}`, fields)).data as Record<string, unknown>);
+
+  const reconcileIssue = async (condition: InstanceCondition): Promise<void> => {
+    // The oldest open one when a race ever made two; it is the one everybody already watches.
+    known ??= { issue: await findMarked('open', 'asc') };
+    const issue = known.issue;
+    if (condition.state === 'in-sync') {
+      if (issue?.state !== 'open') return;
+      const revision = condition.revision ? ` at revision ${inlineCode(condition.revision)}` : '';
+      await comment(issue.number, `**Back in sync**${revision}. Closing; this issue reopens if it drifts again.`);
+      known.issue = await patch(issue, { state: 'closed', state_reason: 'completed' });
+      options.log.info(`report issue: closed ${known.issue.url || `#${issue.number}`}, back in sync`);
+      return;
+    }
+
+    const title = redactor.redact(issueTitle(options.instanceApiUrl, condition.state));
+    const body = redactor.redact(issueBody(options.instanceApiUrl, condition));
+    if (issue?.state === 'open') {
+      if (issue.title === title && issue.body === body) return;
+      // What we sent, not what came back: a server that normalizes the text must not cause an edit every pass.
+      known.issue = { ...(await patch(issue, { title, body })), title, body };
+      options.log.info(`report issue: updated ${known.issue.url || `#${issue.number}`}`);
+      return;
+    }
+    // Never a second issue: the last closed one comes back, with its history.
+    const closed = issue ?? (await findMarked('closed', 'desc'));
+    if (closed) {
+      known.issue = { ...(await patch(closed, { state: 'open', title, body })), title, body };
+      await comment(
+        closed.number,
+        `**${WORDING[condition.state].label} again**: ${escapeHtml(redactor.redact(condition.summary))}`,
+      );
+      options.log.info(`report issue: reopened ${known.issue.url || `#${closed.number}`}`);
+      return;
+    }
+    const { data } = await call('POST', issuesPath, { title, body });
+    known.issue = { ...toKnown(data as Record<string, unknown>), title, body };
+    options.log.info(`report issue: opened ${known.issue.url || `#${known.issue.number}`}`);
+  };
+
+  return {
+    async update(condition: InstanceCondition): Promise<void> {
+      try {
+        await reconcileIssue(condition);
+      } catch (err) {
+        // Whatever happened, read the issue again next time instead of trusting what we think it says: a create
+        // whose answer was lost may have opened it, and the marker finds it.
+        known = undefined;
+        const message = err instanceof Error ? err.message : String(err);
+        options.log.warn(`report issue in ${owner}/${repo}: ${redactor.redact(message)}`);
+      }
+    },
+  };
+}
