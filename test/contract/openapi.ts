@@ -33,9 +33,14 @@ const MULTI_SEGMENT = new Set(['path', 'tree_sha']);
 /**
  * The OpenAPI `format`s the extract uses, declared so that ajv checks them instead of warning once per schema.
  * int64: JSON numbers are doubles, so an id is an integer within the range a double holds exactly.
+ * date-time: ISO 8601 as GitHub writes it (the issue list's `since`).
  */
 export const FORMATS = {
   int64: { type: 'number', validate: (value: number) => Number.isSafeInteger(value) },
+  'date-time': {
+    type: 'string',
+    validate: (value: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/.test(value),
+  },
 } as const;
 
 const ajv = new Ajv({ strict: false, allErrors: true, formats: FORMATS });
