@@ -1,10 +1,12 @@
 // The repository source over real HTTP against the simulator: one conditional request per unchanged poll, the files
 // of exactly the polled commit, located diagnostics, and the same file rules as a local directory.
+import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { createApiSource, parseRepositorySpec, sourceToken } from '../../src/daemon/source-api.js';
 import { ConfigError, UserError } from '../../src/errors.js';
 import { Redactor } from '../../src/redact.js';
 import type { Simulator } from '../../src/sim/server.js';
+import { API_URL, BASE, HOST, TOKEN } from '../github/helpers.js';
 import { lastSeq, requestsAfter, simulator } from '../helpers/harness.js';
 
 const REPO = 'platform/ghes-config';
@@ -216,5 +218,38 @@ describe('--repo and the source token', () => {
     expect(sourceToken({ GHES_SOURCE_TOKEN: 'read-only', GHES_TOKEN: 'admin' })).toBe('read-only');
     expect(sourceToken({ GHES_SOURCE_TOKEN: ' ', GHES_TOKEN: 'admin' })).toBe('admin');
     expect(() => sourceToken({})).toThrow(/GHES_SOURCE_TOKEN/);
+  });
+});
+
+describe('what the simulator cannot stage', () => {
+  it('a truncated listing is a config error of that revision, not a partial desired state', async () => {
+    const sim = await withConfigRepository();
+    sim.state.addRepository({ ...sim.state.repository(REPO)!, tree_limit: 1 });
+    const failure = await (await source(sim, REPO).current()).load({}, new Redactor()).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ConfigError);
+    expect((failure as Error).message).toMatch(/the listing of top level at \w{7} is truncated by the API/);
+  });
+
+  it('a symbolic link is named, not read as YAML', async () => {
+    const sha = 'a'.repeat(40);
+    const scope = nock(HOST)
+      .get(`${BASE}/repos/acme/cfg/commits/main`)
+      .reply(200, sha, { 'content-type': 'application/vnd.github.sha; charset=utf-8' })
+      .get(`${BASE}/repos/acme/cfg/git/trees/${sha}`)
+      .reply(200, {
+        sha: 'b'.repeat(40),
+        truncated: false,
+        tree: [{ path: 'hooks.yml', mode: '120000', type: 'blob', sha: 'c'.repeat(40), size: 12 }],
+      });
+    nock.disableNetConnect();
+    try {
+      const src = createApiSource({ repository: 'acme/cfg', ref: 'main', apiUrl: API_URL, token: TOKEN });
+      const failure = await (await src.current()).load({}, new Redactor()).catch((e: unknown) => e);
+      expect((failure as Error).message).toMatch(/acme\/cfg@aaaaaaa:hooks\.yml is a symbolic link/);
+      expect(scope.isDone()).toBe(true);
+    } finally {
+      nock.cleanAll();
+      nock.enableNetConnect();
+    }
   });
 });
