@@ -28,7 +28,6 @@ export interface CommentLinks {
   runUrl?: string;
 }
 
-
 /** `instances/prod/` and `./instances/prod` are the same config; Windows separators too. */
 export function normalizeConfigPath(config: string): string {
   const path = config
@@ -38,7 +37,6 @@ export function normalizeConfigPath(config: string): string {
     .replace(/\/$/, '');
   return path === '' ? '.' : path;
 }
-
 
 /** The hidden line that identifies our comment for one instance and config. */
 export function commentMarker(target: CommentTarget): string {

@@ -101,7 +101,7 @@ export function createIssueReporter(options: IssueReporterOptions): IssueReporte
   const call = async (method: string, url: string, data?: Record<string, unknown>): Promise<Response> => {
     const path = url.startsWith('http') ? new URL(url).pathname.replace(/^\/api\/v3/, '') : url;
     try {
-      return (await octokit.request({ method, url, ...(data && { data }) }));
+      return await octokit.request({ method, url, ...(data && { data }) });
     } catch (err) {
       throw toGhesApiError(err, { method, path, apiUrl, unsafeToRepeat: method === 'POST' });
     }
