@@ -16,6 +16,7 @@ import type { ApplyEvent, ApplyOptions, ApplyResult, OperationResult, OperationS
 import { LiveStateReader } from './live-state.js';
 import { createSlots, levels } from './slots.js';
 import { DEFAULT_DOWNLOAD_POLL_MS, DEFAULT_DOWNLOAD_TIMEOUT_MS, waitForDownload } from './download.js';
+import { executeOverride } from './overrides.js';
 
 export const DEFAULT_CONCURRENCY = 4;
 /** The most operations in flight a user may ask for (`--concurrency`, the Action's `concurrency`). */
@@ -59,6 +60,8 @@ export async function apply(plan: Plan, api: AdminApi, options: ApplyOptions): P
   const level = levels(operations);
   const environmentIds: Record<string, number> = { ...plan.environmentIds };
   const defaultEnvironmentId = resolveEnvironmentId(plan.environmentIds, 'default');
+  /** Ids of the hooks this run creates, for the overrides that wait for them. */
+  const hookIds = new Map<string, number>();
   const liveReader = new LiveStateReader(
     (begin) =>
       slots(Number.POSITIVE_INFINITY, () => {
@@ -123,10 +126,13 @@ export async function apply(plan: Plan, api: AdminApi, options: ApplyOptions): P
           onState: (state) => emit({ type: 'download-progress', operation, state }),
         }),
       knownWebhookIds,
+      hookIds,
     };
 
     try {
       const outcome = await execute(operation, context);
+      if (operation.kind === 'hook' && outcome.liveId !== undefined)
+        hookIds.set(operation.key.toLowerCase(), outcome.liveId);
       return {
         operation,
         status: 'succeeded',
@@ -260,6 +266,7 @@ interface OperationContext {
   ) => Promise<Outcome>;
   waitForDownload: (environmentId: number) => Promise<void>;
   knownWebhookIds: Set<number>;
+  hookIds: Map<string, number>;
 }
 
 function execute(operation: Operation, context: OperationContext): Promise<Outcome> {
@@ -270,6 +277,8 @@ function execute(operation: Operation, context: OperationContext): Promise<Outco
       return executeHook(operation, context);
     case 'webhook':
       return executeWebhook(operation, context);
+    case 'override':
+      return executeOverride(operation, context).then(() => ({}));
   }
 }
 

@@ -94,10 +94,20 @@ export const COMMANDS: Record<CommandName, { summary: string; usage: string; fla
   },
   export: {
     summary: 'write the live configuration as desired-state YAML (to adopt an existing instance)',
-    usage: 'export [--api-url URL] [--output FILE]',
+    usage: 'export [--api-url URL] [--output FILE] [--organizations LIST] [--repositories LIST]',
     flags: {
       'api-url': apiUrlFlag,
       output: { type: 'string', value: 'FILE', help: 'write to FILE instead of stdout' },
+      organizations: {
+        type: 'string',
+        value: 'LIST',
+        help: "also write the hooks' enforcement overrides in these organizations (comma-separated logins)",
+      },
+      repositories: {
+        type: 'string',
+        value: 'LIST',
+        help: "also write the hooks' enforcement overrides in these repositories (comma-separated owner/name)",
+      },
       'request-timeout': requestTimeoutFlag,
       verbose: verboseFlag,
     },

@@ -3,6 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import type { ApplyResult } from '../apply/types.js';
 import { DEFAULT_CONCURRENCY } from '../apply/apply.js';
 import { DEFAULT_CONFIG_PATH } from '../config/load.js';
+import { isTargetName, type NamedTarget, type OverrideTargets } from '../config/overrides.js';
+import type { OverrideScope } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { resolveConnection } from '../github/connection.js';
 import { renderApplyText } from '../report/apply.js';
@@ -129,8 +131,9 @@ async function applyCommand(flags: ParsedFlags, context: CommandContext, log: Lo
 }
 
 async function exportCommand(flags: ParsedFlags, context: CommandContext, log: Logger): Promise<number> {
+  const targets = exportTargets(flags);
   const api = connectFromFlags(flags, context, log);
-  const observed = await api.observe();
+  const observed = await api.observe(targets);
   const yaml = renderExport(observed);
   for (const warning of exportWarnings(observed)) log.warn(warning);
   if (typeof flags.output === 'string') {
@@ -140,6 +143,24 @@ async function exportCommand(flags: ParsedFlags, context: CommandContext, log: L
     process.stdout.write(yaml);
   }
   return 0;
+}
+
+/** `--organizations a,b --repositories o/r`: the only places export reads overrides from. */
+function exportTargets(flags: ParsedFlags): OverrideTargets {
+  const list = (flag: 'organizations' | 'repositories', scope: OverrideScope): NamedTarget[] => {
+    const value = flags[flag];
+    if (typeof value !== 'string') return [];
+    const names = [...new Set(value.split(',').map((name) => name.trim()))].filter((name) => name !== '');
+    const bad = names.filter((name) => !isTargetName(scope, name));
+    if (bad.length > 0) {
+      const want = scope === 'organization' ? 'organization logins' : 'owner/name';
+      throw new UserError(
+        `--${flag}: ${bad.map((name) => `\`${name}\``).join(', ')}: expected ${want}, comma-separated`,
+      );
+    }
+    return names.map((name) => ({ name }));
+  };
+  return { organizations: list('organizations', 'organization'), repositories: list('repositories', 'repository') };
 }
 
 function configPath(flags: ParsedFlags): string {

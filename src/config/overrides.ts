@@ -16,6 +16,11 @@ const REPOSITORY_NAME = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 
 const lower = (name: string): string => name.toLowerCase();
 
+/** A login for an organization, owner/name for a repository. */
+export function isTargetName(scope: OverrideScope, name: string): boolean {
+  return (scope === 'organization' ? ORGANIZATION_NAME : REPOSITORY_NAME).test(name);
+}
+
 function where(location: SourceLocation): string {
   return `${location.file}:${location.line}:${location.column}`;
 }
@@ -91,8 +96,7 @@ function checkHookOverrides(entry: RawEntry): Diagnostic[] {
     const seen = new Map<string, RawOverride>();
     for (const raw of rawOverrides(entry, scope)) {
       const subject = `${label}: ${scope} \`${quotable(raw.target)}\``;
-      const pattern = scope === 'organization' ? ORGANIZATION_NAME : REPOSITORY_NAME;
-      if (!pattern.test(raw.target)) {
+      if (!isTargetName(scope, raw.target)) {
         diagnostics.push(
           error(
             scope === 'organization'

@@ -6,6 +6,7 @@ import { isSafeToRepeat, type GhesOctokit } from './client.js';
 import { GhesApiError, MaskedSecretError, isMaskedSecret, toGhesApiError, type RequestSummary } from './errors.js';
 import { expectObject, normalizeDownload, normalizeEnvironment, normalizeHook, normalizeWebhook } from './normalize.js';
 import { DEFAULT_PAGE_CONCURRENCY, observe, type Send } from './observe.js';
+import { normalizeAtTarget, targetPath } from './overrides.js';
 
 export interface AdminApiOptions {
   /** Page requests in flight at once while observing. Default 4. */
@@ -245,6 +246,25 @@ export function createAdminApi(octokit: GhesOctokit, options: AdminApiOptions = 
     },
 
     deleteWebhook: (id) => remove(`${WEBHOOKS}/${id}`),
+
+    async setOverride(scope, target, hookId, body) {
+      const path = `${targetPath(scope, target)}/${hookId}`;
+      // A repository's PATCH takes enforcement alone; only an organization decides for the levels below it.
+      const patch: Record<string, unknown> = { enforcement: body.enforcement };
+      if (scope === 'organization' && body.allow_downstream_configuration !== undefined) {
+        patch.allow_downstream_configuration = body.allow_downstream_configuration;
+      }
+      const { data } = await call('PATCH', path, patch);
+      return normalizeAtTarget(data, summary('PATCH', path), scope, target);
+    },
+
+    async removeOverride(scope, target, hookId) {
+      const path = `${targetPath(scope, target)}/${hookId}`;
+      // Not `remove`: this DELETE answers 200 with the inherited values, and repeating it is harmless, so a 404
+      // after a retry means the organization, repository or hook is gone, not that the first attempt went through.
+      const { data } = await call('DELETE', path);
+      return normalizeAtTarget(data, summary('DELETE', path), scope, target);
+    },
 
     checkScript: async (repository, script) => (await checkScripts(repository, [script]))[0]!,
 

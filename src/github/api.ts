@@ -1,8 +1,15 @@
 // The admin API as the rest of the pipeline sees it: typed calls, no HTTP in sight.
 // `createAdminApi` (admin-api.ts) implements it over Octokit; tests may implement it in memory.
 import type { OverrideTargets } from '../config/overrides.js';
-import type { ContentType, Enforcement } from '../config/types.js';
-import type { DownloadStatus, ObservedEnvironment, ObservedHook, ObservedState, ObservedWebhook } from './types.js';
+import type { ContentType, Enforcement, OverrideScope } from '../config/types.js';
+import type {
+  DownloadStatus,
+  ObservedEnvironment,
+  ObservedHook,
+  ObservedHookAtTarget,
+  ObservedState,
+  ObservedWebhook,
+} from './types.js';
 
 export interface HookRequest {
   name: string;
@@ -21,6 +28,12 @@ export interface WebhookRequest {
   active: boolean;
   /** The real secret; undefined sends none. Never the mask. */
   secret: string | undefined;
+}
+
+/** What an override PATCH sends; a repository takes enforcement only. */
+export interface OverrideRequest {
+  enforcement: Enforcement;
+  allow_downstream_configuration?: boolean;
 }
 
 export interface StartDownloadResult {
@@ -59,6 +72,20 @@ export interface AdminApi {
   createWebhook(body: WebhookRequest): Promise<ObservedWebhook>;
   updateWebhook(id: number, body: WebhookRequest): Promise<ObservedWebhook>;
   deleteWebhook(id: number): Promise<void>;
+
+  /**
+   * PATCH a hook's enforcement override in an organization or repository (creating it when there is none); the
+   * answer is the effective values there. Optional, like checkScripts, so that in-memory implementations written
+   * before overrides existed still type-check; apply fails an override operation on an API without them.
+   */
+  setOverride?(
+    scope: OverrideScope,
+    target: string,
+    hookId: number,
+    body: OverrideRequest,
+  ): Promise<ObservedHookAtTarget>;
+  /** DELETE the override there: GHES answers 200 with the inherited values; the hook itself stays. */
+  removeOverride?(scope: OverrideScope, target: string, hookId: number): Promise<ObservedHookAtTarget>;
 
   /** Preflight: does the script exist on the repository's default branch? */
   checkScript(repository: string, script: string): Promise<ScriptCheck>;

@@ -1,9 +1,8 @@
 // Execution order for a plan: a topological order of dependsOn in which ties go by phase, then kind, then key,
 // so that the same operations always come out in the same order whatever order they were planned in.
-import type { Kind } from '../config/types.js';
-import type { Operation } from './types.js';
+import type { Operation, OperationKind } from './types.js';
 
-const KIND_ORDER: Record<Kind, number> = { environment: 0, webhook: 1, hook: 2 };
+const KIND_ORDER: Record<OperationKind, number> = { environment: 0, webhook: 1, hook: 2, override: 3 };
 
 /**
  * The phases apply runs in, for ties: environments exist and are downloaded before the hooks that run in them;
@@ -17,6 +16,9 @@ export function phaseOf(op: Operation): number {
       return 2;
     case 'hook':
       return op.action === 'delete' ? 4 : 3;
+    case 'override':
+      // With the hooks they belong to; their dependsOn puts them after a hook's create and before its delete.
+      return 3;
   }
 }
 

@@ -8,6 +8,7 @@ import type { ObservedEnvironment, ObservedHook, ObservedState, ObservedWebhook 
 import { SENSITIVE, SENT_AGAIN } from '../secret.js';
 import { lower, matchByName } from './match.js';
 import { compareStrings, orderOperations } from './order.js';
+import { planOverrides } from './overrides.js';
 import type {
   EnvironmentFields,
   EnvironmentOperation,
@@ -53,6 +54,7 @@ export function createPlan(desired: DesiredState, observed: ObservedState, optio
   planWebhooks(desired, observed, options, context);
   const hooks = planHooks(desired, observed, environments, context);
   orderEnvironmentDeletes(observed, environments, hooks, context);
+  planOverrides(desired, observed, context);
   if (context.reasons.length > 0) throw new PlanRefusedError(context.reasons.sort(compareDiagnostics));
 
   for (const op of context.operations) op.dependsOn.sort(compareStrings);
@@ -94,7 +96,8 @@ export function createPlan(desired: DesiredState, observed: ObservedState, optio
  */
 export function checkMassDelete(plan: Plan): string[] {
   const deletes: Record<Kind, number> = { environment: 0, hook: 0, webhook: 0 };
-  for (const op of plan.operations) if (op.action === 'delete') deletes[op.kind] += 1;
+  // Removing an override deletes nothing: the hook stays, and only a declared `inherit` asks for it.
+  for (const op of plan.operations) if (op.action === 'delete' && op.kind !== 'override') deletes[op.kind] += 1;
   const messages: string[] = [];
   for (const kind of KINDS) {
     const live = plan.liveCounts[kind];

@@ -1,7 +1,7 @@
 // A Plan is a value: the ordered operations that take the observed state to the desired state.
 // Apply consumes it; `--dry-run` and `plan` simply do not call apply. Secrets inside are Secret objects,
 // which print as "(sensitive)" however the plan is serialized.
-import type { Enforcement, ContentType, Kind } from '../config/types.js';
+import type { Enforcement, ContentType, Kind, OverrideScope } from '../config/types.js';
 import type { SourceLocation } from '../errors.js';
 import type { Secret } from '../secret.js';
 
@@ -14,10 +14,13 @@ export interface FieldChange {
   to: unknown;
 }
 
+/** What an operation acts on: the config's kinds, and a hook's enforcement override in an organization or repository. */
+export type OperationKind = Kind | 'override';
+
 interface OperationBase {
   /** Unique and stable within a plan: `${kind}:${action}:${key}`. */
   id: string;
-  kind: Kind;
+  kind: OperationKind;
   /** The object's identity as the config names it: environment or hook name, webhook URL. */
   key: string;
   action: Action;
@@ -85,7 +88,29 @@ export interface WebhookOperation extends OperationBase {
   fields?: WebhookFields;
 }
 
-export type Operation = EnvironmentOperation | HookOperation | WebhookOperation;
+/** What an override's PATCH sends: an organization takes both fields, a repository enforcement only. */
+export interface OverrideFields {
+  enforcement: Enforcement;
+  allow_downstream_configuration?: boolean;
+}
+
+/**
+ * create and update PATCH the override at its level (create: none exists there now); delete removes it, which
+ * GHES answers with the inherited values: the hook itself stays. The key is `${hook} @ ${target}`.
+ */
+export interface OverrideOperation extends OperationBase {
+  kind: 'override';
+  /** The hook's name as the config declares it. */
+  hook: string;
+  /** The live hook's id; undefined when this plan creates the hook, whose create operation it depends on. */
+  hookId?: number;
+  scope: OverrideScope;
+  /** The organization login or repository owner/name, as the config writes it. */
+  target: string;
+  fields?: OverrideFields;
+}
+
+export type Operation = EnvironmentOperation | HookOperation | WebhookOperation | OverrideOperation;
 
 export interface UnmanagedObject {
   kind: Kind;

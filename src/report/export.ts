@@ -7,6 +7,7 @@ import { DEFAULT_ENVIRONMENT_NAME } from '../config/types.js';
 import type { ObservedEnvironment, ObservedState } from '../github/types.js';
 import { compareStrings } from '../plan/order.js';
 import { oneLine } from './format.js';
+import { exportedOverrides } from './export-overrides.js';
 import { SCHEMA_URL, TOOL_NAME, VERSION } from '../version.js';
 
 export interface ExportOptions {
@@ -65,18 +66,20 @@ export function renderExport(observed: ObservedState, options: ExportOptions = {
   const hooks = [...observed.hooks].sort(byName);
   const webhooks = [...observed.webhooks].sort((a, b) => compareStrings(a.url.trim(), b.url.trim()) || a.id - b.id);
 
+  const overrides = hooks.map((hook) => exportedOverrides(hook, observed.overrides));
   // Every field is written, defaults included: the file is the place a reader learns what is live.
   const doc = new Document({
     version: 1,
     prune: false,
     environments: environments.map((env) => ({ name: env.name, image_url: env.image_url })),
-    hooks: hooks.map((hook) => ({
+    hooks: hooks.map((hook, i) => ({
       name: hook.name,
       script: hook.script,
       script_repository: hook.script_repository,
       environment: hook.environment.default_environment ? DEFAULT_ENVIRONMENT_NAME : hook.environment.name,
       enforcement: hook.enforcement,
       allow_downstream_configuration: hook.allow_downstream_configuration,
+      ...overrides[i]!.fields,
     })),
     webhooks: webhooks.map((webhook) => ({
       url: webhook.url.trim(),
@@ -98,6 +101,9 @@ export function renderExport(observed: ObservedState, options: ExportOptions = {
     const note = downloadNote(env);
     if (note !== undefined) envItems[i]!.commentBefore = ` ${note.comment}`;
   });
+
+  const hookItems = (doc.get('hooks') as YAMLSeq<YAMLMap>).items;
+  overrides.forEach((exported, i) => exported.decorate(hookItems[i]!));
 
   const urlCounts = new Map<string, number>();
   for (const webhook of webhooks) urlCounts.set(webhook.url.trim(), (urlCounts.get(webhook.url.trim()) ?? 0) + 1);

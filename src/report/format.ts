@@ -2,7 +2,7 @@
 // describe one operation the same way. Secrets only ever print as "(sensitive)".
 import { KINDS } from '../config/types.js';
 import type { Kind } from '../config/types.js';
-import type { Action, Operation, PlanSummary, UnmanagedObject } from '../plan/types.js';
+import type { Action, Operation, OperationKind, PlanSummary, UnmanagedObject } from '../plan/types.js';
 import { Secret, SENSITIVE, SENT_AGAIN } from '../secret.js';
 
 const ANSI = { bold: 1, dim: 2, red: 31, green: 32, yellow: 33, cyan: 36 } as const;
@@ -32,8 +32,11 @@ export function planSummaryLine(summary: PlanSummary): string {
   );
 }
 
-/** `update hook "commits"` */
+/** `update hook "commits"`, `create override of hook "commits" in organization "acme"` */
 export function describeOperation(op: Operation): string {
+  if (op.kind === 'override') {
+    return `${op.action} override of hook ${JSON.stringify(op.hook)} in ${op.scope} ${JSON.stringify(op.target)}`;
+  }
   return `${op.action} ${op.kind} ${JSON.stringify(op.key)}`;
 }
 
@@ -73,9 +76,10 @@ export function operationDetails(op: Operation): { text: string; style: LineStyl
   return lines;
 }
 
-export function groupByKind<T extends { kind: Kind }>(items: readonly T[]): Map<Kind, T[]> {
+/** Overrides go with the hooks they belong to. */
+export function groupByKind<T extends { kind: OperationKind }>(items: readonly T[]): Map<Kind, T[]> {
   const groups = new Map<Kind, T[]>(KINDS.map((kind) => [kind, []]));
-  for (const item of items) groups.get(item.kind)!.push(item);
+  for (const item of items) groups.get(item.kind === 'override' ? 'hook' : item.kind)!.push(item);
   return groups;
 }
 

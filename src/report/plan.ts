@@ -20,6 +20,7 @@ import {
 import type { Colour, LineStyle } from './format.js';
 import { codeFence, DEFAULT_MAX_LENGTH, escapeHtml, fitSections, inlineCode } from './markdown.js';
 import type { Section } from './markdown.js';
+import { countActions, describeNestedOverride, nestOverrides, OVERRIDES_TITLE } from './overrides.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Text
@@ -37,12 +38,19 @@ export function renderPlanText(plan: Plan, options: { color: boolean }): string 
   for (const [kind, operations] of groupByKind(plan.operations)) {
     if (operations.length === 0) continue;
     out.push(paint('bold', `${KIND_TITLES[kind]}:`));
-    for (const op of operations) {
-      const title = `  ${paint(ACTION_COLOURS[op.action], `${ACTION_SYMBOLS[op.action]} ${describeOperation(op)}`)}`;
+    for (const entry of nestOverrides(operations)) {
+      if ('hook' in entry) {
+        out.push(`  ${paint('dim', `hook ${JSON.stringify(entry.hook)}:`)}`);
+        continue;
+      }
+      const { op, nested } = entry;
+      const indent = nested ? '    ' : '  ';
+      const what = op.kind === 'override' && nested ? describeNestedOverride(op) : describeOperation(op);
+      const title = `${indent}${paint(ACTION_COLOURS[op.action], `${ACTION_SYMBOLS[op.action]} ${what}`)}`;
       out.push(op.reason ? `${title}  ${paint('dim', `(${oneLine(op.reason)})`)}` : title);
       for (const line of operationDetails(op)) {
         const colour = LINE_COLOURS[line.style];
-        out.push(`      ${colour ? paint(colour, line.text) : line.text}`);
+        out.push(`${indent}    ${colour ? paint(colour, line.text) : line.text}`);
       }
     }
     out.push('');
@@ -69,6 +77,7 @@ export function renderPlanJson(plan: Plan): string {
       id: op.id,
       kind: op.kind,
       key: op.key,
+      ...(op.kind === 'override' && { hook: op.hook, scope: op.scope, target: op.target }),
       action: op.action,
       changes: op.changes,
       dependsOn: op.dependsOn,
@@ -123,12 +132,14 @@ function countsTable(plan: Plan): string {
   const counts = new Map<Kind, Record<Action, number>>(
     KINDS.map((kind) => [kind, { create: 0, update: 0, delete: 0, download: 0 }]),
   );
-  for (const op of plan.operations) counts.get(op.kind)![op.action] += 1;
+  const overrides = plan.operations.filter((op) => op.kind === 'override');
+  for (const op of plan.operations) if (op.kind !== 'override') counts.get(op.kind)![op.action] += 1;
   const row = (label: string, c: Record<Action, number>) =>
     `| ${label} | ${c.create} | ${c.update} | ${c.delete} | ${c.download} |\n`;
   return (
     '| | Create | Update | Delete | Download |\n|---|---:|---:|---:|---:|\n' +
     KINDS.map((kind) => row(KIND_TITLES[kind], counts.get(kind)!)).join('') +
+    (overrides.length > 0 ? row(OVERRIDES_TITLE, countActions(overrides)) : '') +
     row('**Total**', plan.summary)
   );
 }
@@ -158,10 +169,18 @@ function kindSections(plan: Plan): Section[] {
   const sections: Section[] = [];
   for (const [kind, operations] of groupByKind(plan.operations)) {
     if (operations.length === 0) continue;
-    const items = operations.map(diffLines);
+    const items = nestOverrides(operations).map((entry) =>
+      'hook' in entry ? `# hook ${JSON.stringify(entry.hook)}:\n` : diffLines(entry.op, entry.nested),
+    );
     const fence = codeFence(items);
+    const overrides = operations.filter((op) => op.kind === 'override');
+    const own = operations.filter((op) => op.kind !== 'override');
+    const counts = [
+      ...(own.length > 0 ? [kindCounts(own)] : []),
+      ...(overrides.length > 0 ? [`overrides: ${kindCounts(overrides)}`] : []),
+    ].join('; ');
     sections.push({
-      head: `<details><summary>${KIND_TITLES[kind]}: ${kindCounts(operations)}</summary>\n\n${fence}diff\n`,
+      head: `<details><summary>${KIND_TITLES[kind]}: ${counts}</summary>\n\n${fence}diff\n`,
       items,
       tail: `${fence}\n\n</details>\n\n`,
       omitted: (n) => `# … ${countLabel(n, 'more operation')} not shown\n`,
@@ -179,10 +198,12 @@ function kindCounts(operations: readonly Operation[]): string {
     .join(', ');
 }
 
-function diffLines(op: Operation): string {
+function diffLines(op: Operation, nested = false): string {
   const marker = DIFF_MARKERS[op.action];
-  const title = `${marker} ${describeOperation(op)}${op.reason ? `  (${op.reason})` : ''}`;
-  const details = operationDetails(op).map((line) => `${marker}     ${line.text}`);
+  const indent = nested ? '  ' : '';
+  const what = op.kind === 'override' && nested ? describeNestedOverride(op) : describeOperation(op);
+  const title = `${marker} ${indent}${what}${op.reason ? `  (${op.reason})` : ''}`;
+  const details = operationDetails(op).map((line) => `${marker}     ${indent}${line.text}`);
   return [title, ...details].map(oneLine).join('\n') + '\n';
 }
 
