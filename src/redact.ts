@@ -27,8 +27,19 @@ export interface Logger {
   error(message: string): void;
 }
 
-export function createStderrLogger(redactor: Redactor, options: { verbose?: boolean } = {}): Logger {
-  const write = (prefix: string, message: string) => process.stderr.write(`${prefix}${redactor.redact(message)}\n`);
+/** Where text goes: process.stdout and process.stderr, or what a test collects. */
+export interface TextOutput {
+  write(text: string): unknown;
+  /** A terminal, where colour is on by default. */
+  isTTY?: boolean;
+}
+
+export function createStderrLogger(
+  redactor: Redactor,
+  options: { verbose?: boolean; stderr?: TextOutput } = {},
+): Logger {
+  const stderr = options.stderr ?? process.stderr;
+  const write = (prefix: string, message: string) => stderr.write(`${prefix}${redactor.redact(message)}\n`);
   return {
     debug: (message) => {
       if (options.verbose) write('debug: ', message);

@@ -121,8 +121,10 @@ export async function upsertComment(
   return { action: 'created', id: data.id, url: data.html_url };
 }
 
-export function createGitHubClient(token: string): GitHubClient {
-  // getOctokit targets GITHUB_API_URL: the host of the repository that holds the config, not necessarily the GHES
-  // instance being managed.
-  return getOctokit(token);
+/**
+ * A client for the host of the repository that holds the config (GITHUB_API_URL, given as apiUrl), not
+ * necessarily the GHES instance being managed. getOctokit reads GITHUB_API_URL itself, but once, when it is loaded.
+ */
+export function createGitHubClient(token: string, apiUrl: string | undefined): GitHubClient {
+  return getOctokit(token, apiUrl ? { baseUrl: apiUrl } : {});
 }

@@ -24,6 +24,8 @@ export interface RunnerContext {
   runUrl?: string;
   /** `GITHUB_SHA` */
   sha?: string;
+  /** `GITHUB_API_URL`: the API of the host that holds the config repository, where the comment goes. */
+  apiUrl?: string;
 }
 
 export function readRunnerContext(env: Record<string, string | undefined> = process.env): RunnerContext {
@@ -40,6 +42,7 @@ export function readRunnerContext(env: Record<string, string | undefined> = proc
     ...(env.GITHUB_REPOSITORY &&
       env.GITHUB_RUN_ID && { runUrl: `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` }),
     ...(env.GITHUB_SHA && { sha: env.GITHUB_SHA }),
+    ...(env.GITHUB_API_URL && { apiUrl: env.GITHUB_API_URL }),
   };
 }
 

@@ -10,10 +10,10 @@ import { secretValues } from '../config/load.js';
 import { ConfigError, UserError, type Diagnostic } from '../errors.js';
 import { PlanRefusedError } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
-import type { ObservedState } from '../github/types.js';
 import { applyCountLine } from '../report/apply.js';
 import { describeOperation } from '../report/format.js';
 import { renderPlanJson, renderPlanText } from '../report/plan.js';
+import { onInterrupt, type SignalHost } from '../interrupt.js';
 import { Redactor, type Logger } from '../redact.js';
 import { applyPlan, connect, loadDesired, planChanges, PreflightError } from '../reconcile.js';
 import { annotationsFor, failureSummary } from './annotations.js';
@@ -49,8 +49,29 @@ class ChangesFoundError extends UserError {
   }
 }
 
+/** A signal stopped the apply: what was in flight finished and is reported; the step fails with 130/143. */
+class InterruptedError extends UserError {
+  override readonly name = 'InterruptedError';
+
+  constructor(signal: NodeJS.Signals) {
+    super(`interrupted (${signal}): the run was cancelled while applying; run it again.`);
+  }
+}
+
+/** The process run() acts on; a test passes its own. */
+export interface RunOptions {
+  /** The runner's environment. Default process.env. */
+  env?: Record<string, string | undefined>;
+  /** Where SIGINT/SIGTERM come from, and whose exit code says a signal stopped the run. Default `process`. */
+  host?: SignalHost & { exitCode?: number | string | undefined };
+}
+
 /** What a run has learnt so far: the failure path reports with whatever is known. */
 interface RunState {
+  env: Record<string, string | undefined>;
+  host: NonNullable<RunOptions['host']>;
+  /** The exit code of an interrupted apply. */
+  interruptedWith?: number;
   redactor: Redactor;
   summary: string[];
   settings?: ActionSettings;
@@ -59,12 +80,18 @@ interface RunState {
 }
 
 /** The entry point: everything a step does, and the one place a failure becomes a failed step. */
-export async function run(): Promise<void> {
-  const state: RunState = { redactor: new Redactor(), summary: [] };
+export async function run(options: RunOptions = {}): Promise<void> {
+  const state: RunState = {
+    env: options.env ?? process.env,
+    host: options.host ?? process,
+    redactor: new Redactor(),
+    summary: [],
+  };
   try {
     await execute(state);
   } catch (error) {
     core.setFailed(state.redactor.redact(await reportFailure(error, state)));
+    if (state.interruptedWith !== undefined) state.host.exitCode = state.interruptedWith;
   } finally {
     await writeSummary(state);
   }
@@ -72,10 +99,10 @@ export async function run(): Promise<void> {
 
 async function execute(state: RunState): Promise<void> {
   const { redactor } = state;
-  const settings = getSettings();
+  const settings = getSettings(state.env);
   redactor.add(settings.token, settings.githubToken);
   state.settings = settings;
-  const runner = readRunnerContext();
+  const runner = readRunnerContext(state.env);
   state.runner = runner;
   const kind = resolveRunKind(settings.mode, runner.eventName);
   state.kind = kind;
@@ -91,7 +118,7 @@ async function execute(state: RunState): Promise<void> {
     log.warn('skip-preflight: hook scripts are not checked before they are used');
   }
 
-  const desired = await loadDesired(configPath(settings, runner), process.env, redactor);
+  const desired = await loadDesired(configPath(settings, runner), state.env, redactor);
   for (const secret of secretValues(desired)) core.setSecret(secret);
   const api = connect({ apiUrl: settings.apiUrl, token: settings.token }, { log });
   const { plan, observed } = await planChanges(desired, api, { syncSecrets: settings.syncSecrets });
@@ -115,10 +142,29 @@ async function execute(state: RunState): Promise<void> {
   }
   // The plan goes into the summary first: if apply is refused (mass delete, preflight), the reader still sees it.
   const at = state.summary.push(fitSummary((max) => planSummary(plan, context, max))) - 1;
-  const result = await applyWithSignals(plan, observed, settings, api, log);
+  const interrupt = onInterrupt({ log, work: 'operation', host: state.host });
+  let result: ApplyResult;
+  try {
+    result = await applyPlan(plan, api, {
+      concurrency: settings.concurrency,
+      downloadTimeoutMs: settings.downloadTimeoutMs,
+      allowMassDelete: settings.allowMassDelete,
+      dryRun: false,
+      skipPreflight: settings.skipPreflight,
+      observed,
+      onPreflight: ({ checked }) => log.info(`Preflight: ${checked.length} hook script(s) checked.`),
+      signal: interrupt.signal,
+      onEvent: (event) => logApplyEvent(event, log),
+    });
+  } finally {
+    interrupt.dispose();
+  }
   state.summary[at] = fitSummary((max) => applySummary(plan, result, context, max));
   log.info(applyCountLine(result));
-  if (result.interrupted) throw new UserError('interrupted: the run was cancelled while applying; run it again.');
+  if (result.interrupted && interrupt.received) {
+    state.interruptedWith = interrupt.exitCode;
+    throw new InterruptedError(interrupt.received);
+  }
   const unfinished = result.counts.failed + result.counts.skipped;
   if (unfinished > 0) {
     throw new UserError(
@@ -184,7 +230,7 @@ async function commentOnPullRequest(state: RunState, body: (target: CommentTarge
   const target = commentTarget(settings);
   try {
     const outcome = await upsertComment(
-      createGitHubClient(settings.githubToken),
+      createGitHubClient(settings.githubToken, runner.apiUrl),
       runner.pullRequest,
       commentMarker(target),
       redactor.redact(body(target)),
@@ -202,39 +248,6 @@ async function commentOnPullRequest(state: RunState, body: (target: CommentTarge
         `could not post the plan comment on pull request #${runner.pullRequest.number}: ${message}.${hint}`,
       ),
     );
-  }
-}
-
-async function applyWithSignals(
-  plan: Plan,
-  observed: ObservedState,
-  settings: ActionSettings,
-  api: ReturnType<typeof connect>,
-  log: Logger,
-): Promise<ApplyResult> {
-  // A cancelled run gets SIGINT, then SIGTERM: start nothing new, let what is in flight finish, report.
-  const controller = new AbortController();
-  const stop = (signal: NodeJS.Signals) => {
-    log.warn(`${signal}: starting no new operation; waiting for those in flight`);
-    controller.abort();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  try {
-    return await applyPlan(plan, api, {
-      concurrency: settings.concurrency,
-      downloadTimeoutMs: settings.downloadTimeoutMs,
-      allowMassDelete: settings.allowMassDelete,
-      dryRun: false,
-      skipPreflight: settings.skipPreflight,
-      observed,
-      onPreflight: ({ checked }) => log.info(`Preflight: ${checked.length} hook script(s) checked.`),
-      signal: controller.signal,
-      onEvent: (event) => logApplyEvent(event, log),
-    });
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
   }
 }
 
@@ -331,7 +344,7 @@ function locatedProblems(
 
 async function writeSummary(state: RunState): Promise<void> {
   if (state.summary.length === 0) return;
-  if (!process.env.GITHUB_STEP_SUMMARY) {
+  if (!state.env.GITHUB_STEP_SUMMARY) {
     core.info('GITHUB_STEP_SUMMARY is not set: no job summary written');
     return;
   }

@@ -10,14 +10,23 @@ import { resolveConnection } from '../github/connection.js';
 import { renderApplyText } from '../report/apply.js';
 import { exportWarnings, renderExport } from '../report/export.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText } from '../report/plan.js';
-import { createStderrLogger, type Logger, type Redactor } from '../redact.js';
-import { applyPlan, connect, loadDesired, planChanges } from '../reconcile.js';
+import { onInterrupt, type SignalHost } from '../interrupt.js';
+import { createStderrLogger, type Logger, type Redactor, type TextOutput } from '../redact.js';
+import { applyPlan, connect, loadDesired, planChanges, type ConnectOptions } from '../reconcile.js';
 import { runSimulateCommand } from './simulate.js';
 import { parseDuration, parsePositiveInt, type CommandName, type ParsedFlags } from './args.js';
 
 export interface CommandContext {
   redactor: Redactor;
   env: Record<string, string | undefined>;
+  /** Data: plans, results, exports. */
+  stdout: TextOutput;
+  /** Progress and diagnostics. */
+  stderr: TextOutput;
+  /** Where SIGINT/SIGTERM come from during apply; default `process`. */
+  signals?: SignalHost;
+  /** Waits between retries; the defaults suit a real server, in-process tests shrink them. */
+  waits?: Pick<ConnectOptions, 'retryDelayMs' | 'rateLimitUnitMs'>;
 }
 
 const DOWNLOAD_STATES: Record<string, string> = {
@@ -29,7 +38,7 @@ const DOWNLOAD_STATES: Record<string, string> = {
 };
 
 export async function runCommand(name: CommandName, flags: ParsedFlags, context: CommandContext): Promise<number> {
-  const log = createStderrLogger(context.redactor, { verbose: flags.verbose === true });
+  const log = createStderrLogger(context.redactor, { verbose: flags.verbose === true, stderr: context.stderr });
   switch (name) {
     case 'validate':
       return validate(flags, context);
@@ -47,7 +56,7 @@ export async function runCommand(name: CommandName, flags: ParsedFlags, context:
 async function validate(flags: ParsedFlags, context: CommandContext): Promise<number> {
   const desired = await loadDesired(configPath(flags), context.env, context.redactor);
   const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
-  process.stdout.write(
+  context.stdout.write(
     `${desired.files.join(', ')}: valid (${count(desired.environments.length, 'environment')}, ` +
       `${count(desired.hooks.length, 'hook')}, ${count(desired.webhooks.length, 'webhook')}).\n`,
   );
@@ -66,7 +75,7 @@ async function plan(flags: ParsedFlags, context: CommandContext, log: Logger): P
       : format === 'markdown'
         ? renderPlanMarkdown(plan, {})
         : renderPlanText(plan, { color: useColor(flags, context) });
-  process.stdout.write(`${context.redactor.redact(rendered)}\n`);
+  context.stdout.write(`${context.redactor.redact(rendered)}\n`);
   const changes = plan.operations.length > 0;
   return flags['detailed-exitcode'] === true && changes ? 2 : 0;
 }
@@ -83,15 +92,15 @@ async function applyCommand(flags: ParsedFlags, context: CommandContext, log: Lo
   const api = connectFromFlags(flags, context, log);
   const { plan, observed } = await planChanges(desired, api, { syncSecrets: flags['sync-secrets'] === true });
   const color = useColor(flags, context);
-  if (format === 'text') process.stdout.write(`${context.redactor.redact(renderPlanText(plan, { color }))}\n`);
+  if (format === 'text') context.stdout.write(`${context.redactor.redact(renderPlanText(plan, { color }))}\n`);
   if (plan.operations.length === 0) {
-    if (format === 'json') process.stdout.write(`${renderPlanJson(plan)}\n`);
+    if (format === 'json') context.stdout.write(`${renderPlanJson(plan)}\n`);
     return 0;
   }
 
   const skipPreflight = flags['skip-preflight'] === true;
   if (skipPreflight) log.warn('--skip-preflight: hook scripts are not checked before they are used');
-  const interrupt = onInterrupt(log);
+  const interrupt = onInterrupt({ log, work: 'operation', host: context.signals });
   const downloadStates = new Map<string, string>();
   let result: ApplyResult;
   try {
@@ -124,8 +133,8 @@ async function applyCommand(flags: ParsedFlags, context: CommandContext, log: Lo
     format === 'json'
       ? JSON.stringify({ plan: JSON.parse(renderPlanJson(plan)) as unknown, result }, null, 2)
       : renderApplyText(result, { color });
-  process.stdout.write(`${context.redactor.redact(rendered)}\n`);
-  if (result.interrupted) return interrupt.exitCode();
+  context.stdout.write(`${context.redactor.redact(rendered)}\n`);
+  if (result.interrupted) return interrupt.exitCode ?? 1;
   if (result.counts.failed > 0 || result.counts.skipped > 0) return 1;
   return flags['detailed-exitcode'] === true && !result.dryRun ? 2 : 0;
 }
@@ -140,7 +149,7 @@ async function exportCommand(flags: ParsedFlags, context: CommandContext, log: L
     await writeFile(flags.output, yaml);
     log.info(`wrote ${flags.output}`);
   } else {
-    process.stdout.write(yaml);
+    context.stdout.write(yaml);
   }
   return 0;
 }
@@ -176,7 +185,7 @@ function connectFromFlags(flags: ParsedFlags, context: CommandContext, log: Logg
     typeof flags['request-timeout'] === 'string'
       ? parseDuration(flags['request-timeout'], 'request-timeout')
       : undefined;
-  return connect(connection, { requestTimeoutMs, log });
+  return connect(connection, { requestTimeoutMs, log, ...context.waits });
 }
 
 function outputFormat<T extends string>(flags: ParsedFlags, allowed: T[]): T {
@@ -186,38 +195,5 @@ function outputFormat<T extends string>(flags: ParsedFlags, allowed: T[]): T {
 }
 
 function useColor(flags: ParsedFlags, context: CommandContext): boolean {
-  return flags['no-color'] !== true && !context.env.NO_COLOR && process.stdout.isTTY === true;
-}
-
-/**
- * SIGINT/SIGTERM during apply: stop starting operations, let those in flight finish (up to a bound),
- * then report. A second signal, or the bound, exits at once.
- */
-function onInterrupt(log: Logger) {
-  const controller = new AbortController();
-  const GRACE_MS = 30_000;
-  let received: NodeJS.Signals | undefined;
-  const handler = (signal: NodeJS.Signals) => {
-    if (received) {
-      log.error(`second ${signal}: exiting now; operations in flight may or may not have completed. Run plan to see.`);
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    }
-    received = signal;
-    log.warn(`${signal}: starting no new operation; waiting for those in flight (up to ${GRACE_MS / 1000} s)…`);
-    controller.abort();
-    setTimeout(() => {
-      log.error('operations in flight did not finish in time; exiting. Run plan to see what was done.');
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    }, GRACE_MS).unref();
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return {
-    signal: controller.signal,
-    exitCode: () => (received === 'SIGTERM' ? 143 : 130),
-    dispose: () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    },
-  };
+  return flags['no-color'] !== true && !context.env.NO_COLOR && context.stdout.isTTY === true;
 }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { afterEach, inject } from 'vitest';
+import { inject } from 'vitest';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/server.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -21,31 +21,9 @@ export const WEBHOOK_SECRET = 'whsec-Sup3r-Secret-Value-DoNotLeak';
 export const REPOSITORY = 'octo-org/ghes-admin';
 export const PR_NUMBER = 42;
 
-const cleanups: (() => Promise<void>)[] = [];
-
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
-});
-
-/** A simulator that knows our two tokens and the repositories the example hooks use; stopped after the test. */
-export async function simulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const sim = await startSimulator({
-    adminTokens: [ADMIN_TOKEN],
-    userTokens: [GITHUB_TOKEN],
-    downloadMs: 0,
-    initialState: {
-      repositories: [
-        {
-          full_name: 'DevIT/hooks',
-          files: { 'scripts/commit_check.sh': { executable: true }, 'scripts/large_files.sh': { executable: true } },
-        },
-      ],
-    },
-    ...options,
-  });
-  cleanups.push(() => sim.stop());
-  return sim;
-}
+/** Registers a cleanup for the end of the current test: the test context's `onTestFinished`, so that tests can run
+ * concurrently (a shared afterEach cannot tell which test a simulator belongs to). */
+export type OnFinished = (cleanup: () => Promise<void> | void) => void;
 
 export interface Workspace {
   dir: string;
@@ -53,18 +31,57 @@ export interface Workspace {
   write(path: string, text: string): Promise<void>;
 }
 
-export async function workspace(files: Record<string, string> = {}): Promise<Workspace> {
-  const dir = await mkdtemp(join(tmpdir(), 'ghes-gitops-action-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  const ws: Workspace = {
-    dir,
-    async write(path, text) {
-      await mkdir(dirname(join(dir, path)), { recursive: true });
-      await writeFile(join(dir, path), text);
-    },
+export interface ActionFixtures {
+  /** A simulator that knows our two tokens and the repositories the example hooks use; stopped after the test. */
+  simulator(this: void, options?: SimulatorOptions): Promise<Simulator>;
+  /** A temporary GITHUB_WORKSPACE holding `files`; removed after the test. */
+  workspace(this: void, files?: Record<string, string>): Promise<Workspace>;
+  /** A temporary directory, removed after the test. */
+  tempDir(this: void): Promise<string>;
+}
+
+export function fixtures(onFinished: OnFinished): ActionFixtures {
+  const tempDir = async (prefix = 'ghes-gitops-action-') => {
+    const dir = await mkdtemp(join(tmpdir(), prefix));
+    onFinished(() => rm(dir, { recursive: true, force: true }));
+    return dir;
   };
-  for (const [path, text] of Object.entries(files)) await ws.write(path, text);
-  return ws;
+  return {
+    async simulator(options = {}) {
+      const sim = await startSimulator({
+        adminTokens: [ADMIN_TOKEN],
+        userTokens: [GITHUB_TOKEN],
+        downloadMs: 0,
+        initialState: {
+          repositories: [
+            {
+              full_name: 'DevIT/hooks',
+              files: {
+                'scripts/commit_check.sh': { executable: true },
+                'scripts/large_files.sh': { executable: true },
+              },
+            },
+          ],
+        },
+        ...options,
+      });
+      onFinished(() => sim.stop());
+      return sim;
+    },
+    async workspace(files = {}) {
+      const dir = await tempDir();
+      const ws: Workspace = {
+        dir,
+        async write(path, text) {
+          await mkdir(dirname(join(dir, path)), { recursive: true });
+          await writeFile(join(dir, path), text);
+        },
+      };
+      for (const [path, text] of Object.entries(files)) await ws.write(path, text);
+      return ws;
+    },
+    tempDir: () => tempDir('ghes-gitops-runner-'),
+  };
 }
 
 export interface StepRun {
@@ -80,6 +97,7 @@ export interface StepRun {
 }
 
 export interface StepOptions {
+  fx: ActionFixtures;
   sim: Simulator;
   ws: Workspace;
   event: string;
@@ -98,11 +116,11 @@ export function pullRequestPayload(number = PR_NUMBER): Record<string, unknown> 
   };
 }
 
-/** Runs `node dist/index.js` like a runner runs a node action, and reads back what it wrote. */
-export async function runStep(options: StepOptions): Promise<StepRun> {
-  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: the test run's bundle build failed`);
-  const temp = await mkdtemp(join(tmpdir(), 'ghes-gitops-runner-'));
-  cleanups.push(() => rm(temp, { recursive: true, force: true }));
+/** What a runner gives a step: its environment (inputs as INPUT_*), with the event payload and files in `temp`. */
+export async function runnerEnvironment(
+  options: StepOptions,
+  temp: string,
+): Promise<{ env: Record<string, string>; inputs: Record<string, string>; outputPath: string; summaryPath: string }> {
   const eventPath = join(temp, 'event.json');
   const outputPath = join(temp, 'output.txt');
   const summaryPath = join(temp, 'summary.md');
@@ -137,6 +155,13 @@ export async function runStep(options: StepOptions): Promise<StepRun> {
   };
   // The runner's naming: INPUT_ + the name upper-cased with spaces as underscores; dashes are kept.
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  return { env, inputs, outputPath, summaryPath };
+}
+
+/** Runs `node dist/index.js` like a runner runs a node action, and reads back what it wrote. */
+export async function runStep(options: StepOptions): Promise<StepRun> {
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: the test run's bundle build failed`);
+  const { env, outputPath, summaryPath } = await runnerEnvironment(options, await options.fx.tempDir());
 
   // Asynchronous on purpose: the simulator answers from this process's event loop.
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(

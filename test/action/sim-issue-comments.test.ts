@@ -2,7 +2,7 @@
 // paginate and refuse over-long bodies the way GitHub does, or the Action's tests would prove nothing.
 import { describe, expect, it } from 'vitest';
 import { COMMENT_BODY_LIMIT } from '../../src/sim/issue-comments.js';
-import { GITHUB_TOKEN, simulator } from './harness.js';
+import { fixtures, GITHUB_TOKEN } from './harness.js';
 
 async function call(url: string, method = 'GET', body?: unknown, token: string | null = GITHUB_TOKEN) {
   const res = await fetch(url, {
@@ -19,9 +19,9 @@ async function call(url: string, method = 'GET', body?: unknown, token: string |
 
 const bodies = (list: unknown) => (list as { body: string }[]).map((c) => c.body);
 
-describe('simulator: issue comments', () => {
-  it('creates, lists page by page with Link headers, and updates in place', async () => {
-    const sim = await simulator();
+describe.concurrent('simulator: issue comments', () => {
+  it('creates, lists page by page with Link headers, and updates in place', async ({ onTestFinished }) => {
+    const sim = await fixtures(onTestFinished).simulator();
     const base = `${sim.url}/repos/octo/admin/issues/5/comments`;
     for (let i = 0; i < 5; i++) expect((await call(base, 'POST', { body: `c${i}` })).status).toBe(201);
     await call(`${sim.url}/repos/octo/admin/issues/6/comments`, 'POST', { body: 'elsewhere' });
@@ -46,8 +46,8 @@ describe('simulator: issue comments', () => {
     ]);
   });
 
-  it('refuses a body over 65,536 characters with 422, as GitHub does', async () => {
-    const sim = await simulator();
+  it('refuses a body over 65,536 characters with 422, as GitHub does', async ({ onTestFinished }) => {
+    const sim = await fixtures(onTestFinished).simulator();
     const url = `${sim.url}/repos/octo/admin/issues/5/comments`;
     expect((await call(url, 'POST', { body: 'x'.repeat(COMMENT_BODY_LIMIT) })).status).toBe(201);
     const tooLong = await call(url, 'POST', { body: 'x'.repeat(COMMENT_BODY_LIMIT + 1) });
@@ -61,8 +61,8 @@ describe('simulator: issue comments', () => {
     expect((await call(url, 'POST', { body: '' })).status).toBe(422);
   });
 
-  it('answers 404 for a comment of another repository and 401 without a token', async () => {
-    const sim = await simulator();
+  it('answers 404 for a comment of another repository and 401 without a token', async ({ onTestFinished }) => {
+    const sim = await fixtures(onTestFinished).simulator();
     const created = await call(`${sim.url}/repos/octo/admin/issues/5/comments`, 'POST', { body: 'mine' });
     expect(
       (await call(`${sim.url}/repos/octo/other/issues/comments/${created.body.id}`, 'PATCH', { body: 'x' })).status,

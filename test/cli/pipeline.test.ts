@@ -1,6 +1,7 @@
-// plan, apply and export through the committed bundle against the simulator in this process: exit codes, output
-// formats, stdout for data and stderr for logs, connection failures, and never a secret or the token printed.
-// Every test runs concurrently with the others: most of their time is spent waiting on child processes.
+// plan, apply and export against the simulator: exit codes, output formats, stdout for data and stderr for logs,
+// connection failures, and never a secret or the token printed. From the sources, in process (runCliInProcess),
+// except what only the bundle in a child process shows: colour on a terminal, a reader that goes away.
+// Every test runs concurrently with the others.
 import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -11,12 +12,12 @@ import {
   finished,
   ROOT,
   runCli,
+  runCliInProcess,
   runCliOnTty,
   STACK_FRAME,
   startCli,
   transcript,
   expectNeverPrinted,
-  type CliOptions,
   type CliRun,
 } from '../helpers/cli.js';
 import { lastSeq, mutations, requestsAfter, scoped, type Fixtures } from '../helpers/harness.js';
@@ -38,10 +39,14 @@ const SCRIPTS: SimStateInput = {
 
 async function instance(fx: Fixtures, initialState: SimStateInput = SCRIPTS) {
   const sim = await fx.simulator({ adminTokens: [TOKEN], initialState });
-  const options = (extra: Record<string, string> = {}): CliOptions => ({
+  const options = (extra: Record<string, string> = {}) => ({
     env: { GHES_API_URL: sim.url, GHES_TOKEN: TOKEN, GHES_AUDIT_HOOK_SECRET: SECRET, ...extra },
   });
-  return { sim, cli: (args: string[], extra?: Record<string, string>) => runCli(args, options(extra)), options };
+  return {
+    sim,
+    cli: (args: string[], extra?: Record<string, string>) => runCliInProcess(args, options(extra)),
+    options,
+  };
 }
 
 function expectUserError(run: CliRun, message: RegExp): void {
@@ -69,25 +74,29 @@ afterAll(() => {
 
 describe.concurrent('the CLI against a GHES API', () => {
   describe('connection errors, without a server', () => {
-    // It waits out the client's retries, which costs time, not CPU: the rest of this file runs meanwhile.
+    // It waits out the client's retries, shrunk to a millisecond each in process.
     it('an unreachable server: names the URL', async () => {
       const url = `http://127.0.0.1:${await closedPort()}/api/v3`;
-      const run = await runCli(['plan', '--config', MINIMAL], { env: { GHES_API_URL: url, GHES_TOKEN: BAD_TOKEN } });
+      const run = await runCliInProcess(['plan', '--config', MINIMAL], {
+        env: { GHES_API_URL: url, GHES_TOKEN: BAD_TOKEN },
+      });
       expectUserError(run, new RegExp(`cannot reach ${url.replace(/[.]/g, '\\.')}: ECONNREFUSED`));
     });
 
     it('no token: names GHES_TOKEN', async () => {
-      const run = await runCli(['plan', '--config', MINIMAL], { env: { GHES_API_URL: 'http://127.0.0.1:1/api/v3' } });
+      const run = await runCliInProcess(['plan', '--config', MINIMAL], {
+        env: { GHES_API_URL: 'http://127.0.0.1:1/api/v3' },
+      });
       expectUserError(run, /no token: set GHES_TOKEN \(or GITHUB_TOKEN\)/);
     });
 
     it('no API URL: names --api-url and GHES_API_URL', async () => {
-      const run = await runCli(['export'], { env: { GHES_TOKEN: BAD_TOKEN } });
+      const run = await runCliInProcess(['export'], { env: { GHES_TOKEN: BAD_TOKEN } });
       expectUserError(run, /no GHES API URL: pass --api-url or set GHES_API_URL/);
     });
 
     it('a malformed API URL', async () => {
-      const run = await runCli(['plan', '--config', MINIMAL, '--api-url', 'ghes.example.com'], {
+      const run = await runCliInProcess(['plan', '--config', MINIMAL, '--api-url', 'ghes.example.com'], {
         env: { GHES_TOKEN: BAD_TOKEN },
       });
       expectUserError(run, /invalid GHES API URL "ghes\.example\.com"/);
@@ -333,7 +342,7 @@ webhooks:
       const fx = scoped(onTestFinished);
       const sim = await fx.simulator();
       for (const args of [['plan', '--config', MINIMAL], ['apply', '--config', MINIMAL], ['export']]) {
-        const run = await runCli(args, { env: { GHES_API_URL: sim.url, GHES_TOKEN: BAD_TOKEN } });
+        const run = await runCliInProcess(args, { env: { GHES_API_URL: sim.url, GHES_TOKEN: BAD_TOKEN } });
         expectUserError(run, new RegExp(`authentication failed: the token was rejected by ${sim.url}`));
       }
       expect(mutations(sim)).toEqual([]);
@@ -344,7 +353,7 @@ webhooks:
     }) => {
       const fx = scoped(onTestFinished);
       const sim = await fx.simulator();
-      const run = await runCli(['apply', '--config', MINIMAL], {
+      const run = await runCliInProcess(['apply', '--config', MINIMAL], {
         env: { GHES_API_URL: sim.url, GHES_TOKEN: sim.userToken },
       });
       expectUserError(run, /404.*not a site administrator's classic token with the site_admin scope/);
@@ -354,7 +363,7 @@ webhooks:
     it('--api-url wins over GHES_API_URL', async ({ onTestFinished }) => {
       const fx = scoped(onTestFinished);
       const sim = await fx.simulator();
-      const run = await runCli(['plan', '--config', MINIMAL, '--api-url', sim.url], {
+      const run = await runCliInProcess(['plan', '--config', MINIMAL, '--api-url', sim.url], {
         env: { GHES_API_URL: `http://127.0.0.1:${await closedPort()}/api/v3`, GHES_TOKEN: sim.adminToken },
       });
       expect(run.code).toBe(0);

@@ -5,6 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { inject } from 'vitest';
+import { run } from '../../src/cli/run.js';
+import { FakeProcess } from './fake-process.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 /** The bundle under test, built for this test run. */
@@ -77,6 +79,39 @@ export function finished(
 
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
   return finished(startCli(args, options), options);
+}
+
+export interface InProcessOptions {
+  env?: Record<string, string | undefined>;
+  /** Called with all of stderr so far on each write: e.g. to send a signal at the right moment. */
+  onStderr?: (seen: string) => void;
+  /** Where signals come from; a fresh FakeProcess by default, never the test runner's process. */
+  signals?: FakeProcess;
+}
+
+/**
+ * The CLI's run() in this process, from the sources, with the environment and streams a child would have; the
+ * same CliRun as runCli, at a fraction of the cost. Retry waits are shrunk to a millisecond. It runs in the test's
+ * working directory and stdout is not a terminal: runCli covers what depends on those, and on the process itself.
+ */
+export async function runCliInProcess(args: string[], options: InProcessOptions = {}): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(args, {
+    env: childEnv(options.env),
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: {
+      write: (text: string) => {
+        stderr += text;
+        options.onStderr?.(stderr);
+      },
+    },
+    signals: options.signals ?? new FakeProcess(),
+    waits: { retryDelayMs: 1, rateLimitUnitMs: 1 },
+  });
+  const result = { code, signal: null, stdout, stderr };
+  transcript.push(result);
+  return result;
 }
 
 /**
