@@ -29,6 +29,8 @@ export interface ConnectOptions {
   maxRateLimitWaitSeconds?: number;
   rateLimitRetries?: number;
   rateLimitUnitMs?: number;
+  /** Told the method and status of every response (ClientSettings.onResponse). */
+  onResponse?: (method: string, status: number) => void;
 }
 
 /** Reads and validates the desired state; every secret it holds becomes known to the redactor. */
@@ -54,6 +56,7 @@ export function connect(connection: Connection, options: ConnectOptions = {}): A
       maxRateLimitWaitSeconds: options.maxRateLimitWaitSeconds,
       rateLimitRetries: options.rateLimitRetries,
       rateLimitUnitMs: options.rateLimitUnitMs,
+      onResponse: options.onResponse,
     }),
   );
 }

@@ -28,6 +28,8 @@ export interface ClientSettings {
   rateLimitRetries?: number;
   /** Milliseconds per second of `Retry-After` / `x-ratelimit-reset`. Default 1000; tests use 1. */
   rateLimitUnitMs?: number;
+  /** Told the method and status of every response, each retry's included (the daemon's request metrics). */
+  onResponse?: (method: string, status: number) => void;
 }
 
 export type GhesOctokit = InstanceType<typeof GhesOctokitClass>;
@@ -76,7 +78,9 @@ export function createClient(settings: ClientSettings): GhesOctokit {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     try {
-      return await baseFetch(input, { ...init, signal });
+      const response = await baseFetch(input, { ...init, signal });
+      settings.onResponse?.((init?.method ?? 'GET').toUpperCase(), response.status);
+      return response;
     } catch (error) {
       if (timeout.aborted) throw new RequestTimedOut(timeoutMs, error);
       // Octokit only recognises Error instances; keep whatever was thrown (code and all) as the cause.
