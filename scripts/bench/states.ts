@@ -139,6 +139,7 @@ export function desiredFrom(state: SimStateInput): DesiredState {
   const at = (line: number) => ({ file: 'bench.yml', line, column: 5 });
   return {
     version: 1,
+    suspend: false,
     prune: { environments: false, hooks: false, webhooks: false },
     environments: (state.environments ?? []).map((e, i) => ({
       name: e.name,

@@ -37,6 +37,9 @@ import {
   type SummaryContext,
 } from './summary.js';
 
+const SUSPENDED_NOTE =
+  'the desired state says `suspend: true`: this run only plans and applies nothing. Remove `suspend` to apply again.';
+
 /** `fail-on-changes` with changes: the plan succeeded, so the comment keeps showing it. */
 class ChangesFoundError extends UserError {
   override readonly name = 'ChangesFoundError';
@@ -135,6 +138,12 @@ async function execute(state: RunState): Promise<void> {
     return;
   }
 
+  if (desired.suspend && plan.operations.length > 0) {
+    // The break-glass switch an on-call admin merges: this apply run only plans until `suspend` is removed.
+    log.warn(SUSPENDED_NOTE);
+    state.summary.push(`**Suspended**: ${SUSPENDED_NOTE}\n\n${fitSummary((max) => planSummary(plan, context, max))}`);
+    return;
+  }
   if (plan.operations.length === 0) {
     state.summary.push(fitSummary((max) => applySummary(plan, undefined, context, max)));
     log.info(kind.drift ? 'No drift: nothing to correct.' : 'Nothing to apply.');

@@ -5,7 +5,7 @@ import { durationMs } from '../duration.js';
 import { UserError } from '../errors.js';
 import { TOOL_NAME } from '../version.js';
 
-export type CommandName = 'validate' | 'plan' | 'apply' | 'export' | 'simulate';
+export type CommandName = 'validate' | 'plan' | 'apply' | 'export' | 'serve' | 'simulate';
 
 interface FlagSpec {
   type: 'string' | 'boolean';
@@ -33,6 +33,21 @@ const syncSecretsFlag: FlagSpec = {
   help: 'send configured webhook secrets even when the live webhook has one (secrets cannot be read back)',
 };
 const verboseFlag: FlagSpec = { type: 'boolean', help: 'log every request (never the token or a secret)' };
+const concurrencyFlag: FlagSpec = {
+  type: 'string',
+  value: 'N',
+  help: 'operations in flight at once (default: 4; 1 is the most conservative)',
+};
+const downloadTimeoutFlag: FlagSpec = {
+  type: 'string',
+  value: 'DURATION',
+  help: 'how long to wait for an environment download, e.g. 600, 90s, 10m (default: 10m)',
+};
+const allowMassDeleteFlag: FlagSpec = {
+  type: 'boolean',
+  help: 'allow a plan that deletes every live object of a kind, or more than half of them',
+};
+const skipPreflightFlag: FlagSpec = { type: 'boolean', help: 'do not check that hook scripts exist before applying' };
 const noColorFlag: FlagSpec = { type: 'boolean', help: 'no ANSI colours (also: the NO_COLOR environment variable)' };
 
 export const COMMANDS: Record<CommandName, { summary: string; usage: string; flags: Record<string, FlagSpec> }> = {
@@ -66,22 +81,11 @@ export const COMMANDS: Record<CommandName, { summary: string; usage: string; fla
       config: configFlag,
       'api-url': apiUrlFlag,
       'dry-run': { type: 'boolean', help: 'print what would be done; send no mutating request' },
-      concurrency: {
-        type: 'string',
-        value: 'N',
-        help: 'operations in flight at once (default: 4; 1 is the most conservative)',
-      },
-      'download-timeout': {
-        type: 'string',
-        value: 'DURATION',
-        help: 'how long to wait for an environment download, e.g. 600, 90s, 10m (default: 10m)',
-      },
-      'allow-mass-delete': {
-        type: 'boolean',
-        help: 'allow a plan that deletes every live object of a kind, or more than half of them',
-      },
+      concurrency: concurrencyFlag,
+      'download-timeout': downloadTimeoutFlag,
+      'allow-mass-delete': allowMassDeleteFlag,
       'sync-secrets': syncSecretsFlag,
-      'skip-preflight': { type: 'boolean', help: 'do not check that hook scripts exist before applying' },
+      'skip-preflight': skipPreflightFlag,
       format: { type: 'string', value: 'FORMAT', help: 'text (default) or json' },
       'detailed-exitcode': {
         type: 'boolean',
@@ -110,6 +114,58 @@ export const COMMANDS: Record<CommandName, { summary: string; usage: string; fla
       },
       'request-timeout': requestTimeoutFlag,
       verbose: verboseFlag,
+    },
+  },
+  serve: {
+    summary: 'run as a daemon: reconcile continuously, with health, metrics and status endpoints',
+    usage:
+      'serve [--config PATH] [--api-url URL] [--interval DURATION] [--mode apply|plan] [--listen HOST:PORT] [--once]',
+    flags: {
+      config: configFlag,
+      'api-url': apiUrlFlag,
+      interval: {
+        type: 'string',
+        value: 'DURATION',
+        help: 'time between drift passes, each wait jittered by ±5% (default: 10m)',
+      },
+      mode: {
+        type: 'string',
+        value: 'MODE',
+        help: 'apply (default): correct drift; plan: only detect and report it, never send a change',
+      },
+      listen: {
+        type: 'string',
+        value: 'HOST:PORT',
+        help: 'address of /healthz, /readyz, /metrics, /status, /hooks/github (default: 127.0.0.1:9090; port 0: any)',
+      },
+      once: { type: 'boolean', help: 'reconcile once and exit: 0 in sync or applied, 1 on error (for cron)' },
+      'shutdown-timeout': {
+        type: 'string',
+        value: 'DURATION',
+        help: 'on SIGTERM/SIGINT, how long operations in flight may take to finish (default: 30s)',
+      },
+      'log-format': {
+        type: 'string',
+        value: 'FORMAT',
+        help: 'json (default when stdout is not a terminal) or text',
+      },
+      'webhook-repo': {
+        type: 'string',
+        value: 'OWNER/NAME',
+        help: 'POST /hooks/github reconciles only on pushes to this repository (default: any)',
+      },
+      'webhook-ref': {
+        type: 'string',
+        value: 'REF',
+        help: 'and only on pushes to this branch or ref, e.g. main (default: any)',
+      },
+      concurrency: concurrencyFlag,
+      'download-timeout': downloadTimeoutFlag,
+      'allow-mass-delete': allowMassDeleteFlag,
+      'sync-secrets': syncSecretsFlag,
+      'skip-preflight': skipPreflightFlag,
+      'request-timeout': requestTimeoutFlag,
+      verbose: { type: 'boolean', help: "log every request and each run's details (never the token or a secret)" },
     },
   },
   simulate: {

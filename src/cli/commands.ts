@@ -29,6 +29,10 @@ export interface CommandContext {
   waits?: Pick<ConnectOptions, 'retryDelayMs' | 'rateLimitUnitMs'>;
 }
 
+const SUSPENDED_NOTE =
+  'suspended: the desired state says `suspend: true`, so this is a plan only and nothing was applied. ' +
+  'Remove `suspend` to apply again.';
+
 const DOWNLOAD_STATES: Record<string, string> = {
   not_started: 'download queued',
   in_progress: 'downloading…',
@@ -48,6 +52,11 @@ export async function runCommand(name: CommandName, flags: ParsedFlags, context:
       return applyCommand(flags, context, log);
     case 'export':
       return exportCommand(flags, context, log);
+    case 'serve': {
+      // Loaded on demand: the other commands need neither pino nor prom-client at start-up.
+      const { runServeCommand } = await import('./serve.js');
+      return runServeCommand(flags, context);
+    }
     case 'simulate':
       return runSimulateCommand(flags, log);
   }
@@ -92,9 +101,15 @@ async function applyCommand(flags: ParsedFlags, context: CommandContext, log: Lo
   const api = connectFromFlags(flags, context, log);
   const { plan, observed } = await planChanges(desired, api, { syncSecrets: flags['sync-secrets'] === true });
   const color = useColor(flags, context);
-  if (format === 'text') context.stdout.write(`${context.redactor.redact(renderPlanText(plan, { color }))}\n`);
-  if (plan.operations.length === 0) {
-    if (format === 'json') context.stdout.write(`${renderPlanJson(plan)}\n`);
+  if (format === 'text')
+    context.stdout.write(`${context.redactor.redact(renderPlanText(plan, { color }))}
+`);
+  if (plan.operations.length === 0 || desired.suspend) {
+    if (format === 'json')
+      context.stdout.write(`${context.redactor.redact(renderPlanJson(plan))}
+`);
+    // The break-glass switch: an on-call admin merged `suspend: true` so that nothing changes until it goes.
+    if (plan.operations.length > 0) log.warn(SUSPENDED_NOTE);
     return 0;
   }
 

@@ -61,9 +61,11 @@ export function buildDesiredState(
   prune: unknown,
   entries: readonly RawEntry[],
   secrets: ReadonlyMap<RawEntry, Secret>,
+  suspend = false,
 ): DesiredState {
   const state: DesiredState = {
     version: 1,
+    suspend,
     prune: expandPrune(prune),
     environments: [],
     hooks: [],

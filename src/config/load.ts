@@ -108,5 +108,7 @@ export function loadDesiredStateFromTexts(texts: readonly ConfigText[], options:
   const secrets = resolveSecrets(entries, env, diagnostics);
 
   if (diagnostics.some((d) => d.severity === 'error')) throw new ConfigError(inReadingOrder(diagnostics));
-  return buildDesiredState(files, pruneFile?.data.prune, entries, secrets);
+  // Any one file may suspend: the switch an on-call admin merges must not depend on which file it lands in.
+  const suspend = sources.some((source) => source.data.suspend === true);
+  return buildDesiredState(files, pruneFile?.data.prune, entries, secrets, suspend);
 }

@@ -90,6 +90,8 @@ export interface DesiredWebhook extends Entry {
 
 export interface DesiredState {
   version: 1;
+  /** `suspend: true` in any file: plan only, apply nothing (the CLI's apply, the Action and the daemon honour it). */
+  suspend: boolean;
   prune: PruneSettings;
   environments: DesiredEnvironment[];
   hooks: DesiredHook[];

@@ -46,7 +46,7 @@ describe.concurrent('help and version', () => {
 
 describe.concurrent('argument errors exit 1 with a message, never a stack trace', () => {
   it.each([
-    [['deploy'], /unknown command `deploy`\. Commands: validate, plan, apply, export, simulate/],
+    [['deploy'], /unknown command `deploy`\. Commands: validate, plan, apply, export, serve, simulate/],
     [['plan', '--bogus'], /Unknown option '--bogus'\. See `ghes-gitops plan --help`/],
     [['validate', 'extra.yml'], /Unexpected argument 'extra\.yml'|positional/i],
     [['validate', '--config'], /--config/],

@@ -34,7 +34,7 @@ const rows: Row[] = [
   },
   {
     file: 'unknown-top-level-key.yml',
-    message: 'unknown key `webhook` at the top level; allowed: version, prune, environments, hooks, webhooks',
+    message: 'unknown key `webhook` at the top level; allowed: version, suspend, prune, environments, hooks, webhooks',
     line: 2,
     column: 1,
     hint: 'did you mean `webhooks`?',

@@ -9,6 +9,7 @@ describe('loadDesiredState', () => {
     const file = fixture('defaults.yml');
     expect(state).toEqual({
       version: 1,
+      suspend: false,
       prune: { environments: false, hooks: false, webhooks: false },
       environments: [
         {

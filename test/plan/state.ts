@@ -86,7 +86,15 @@ export function desiredState(input: Input): DesiredState {
     absent: bool(w.absent, false),
     location: at('webhooks', i),
   }));
-  return { version: 1, prune: prune(input.prune), environments, hooks, webhooks, files: [CONFIG_FILE] };
+  return {
+    version: 1,
+    suspend: false,
+    prune: prune(input.prune),
+    environments,
+    hooks,
+    webhooks,
+    files: [CONFIG_FILE],
+  };
 }
 
 const DEFAULT_ENVIRONMENT: ObservedEnvironment = {
