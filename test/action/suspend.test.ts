@@ -1,7 +1,7 @@
 // `suspend: true`, the break-glass switch: the Action's apply runs (and the CLI's apply) only plan while it is set.
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { ADMIN_TOKEN, adminMutations, runStep, simulator, workspace } from './harness.js';
+import { ADMIN_TOKEN, adminMutations, fixtures, runStep } from './harness.js';
 
 const SUSPENDED = `version: 1
 suspend: true
@@ -10,10 +10,11 @@ webhooks:
 `;
 
 describe('suspend: true', () => {
-  it('turns an Action apply run into a plan: nothing sent, and the summary says why', async () => {
-    const sim = await simulator();
-    const ws = await workspace({ 'ghes-gitops.yml': SUSPENDED });
-    const step = await runStep({ sim, ws, event: 'push' });
+  it('turns an Action apply run into a plan: nothing sent, and the summary says why', async ({ onTestFinished }) => {
+    const fx = fixtures(onTestFinished);
+    const sim = await fx.simulator();
+    const ws = await fx.workspace({ 'ghes-gitops.yml': SUSPENDED });
+    const step = await runStep({ fx, sim, ws, event: 'push' });
     expect(step.code).toBe(0);
     expect(adminMutations(sim)).toEqual([]);
     expect(step.stdout).toMatch(/::warning::.*suspend: true.*applies nothing/);
@@ -21,9 +22,12 @@ describe('suspend: true', () => {
     expect(step.outputs).toMatchObject({ 'has-changes': 'true', creates: '1' });
   });
 
-  it('turns the CLI apply into a plan: exit 0, nothing sent; without it the same config applies', async () => {
-    const sim = await simulator();
-    const ws = await workspace({ 'ghes-gitops.yml': SUSPENDED });
+  it('turns the CLI apply into a plan: exit 0, nothing sent; without it the same config applies', async ({
+    onTestFinished,
+  }) => {
+    const fx = fixtures(onTestFinished);
+    const sim = await fx.simulator();
+    const ws = await fx.workspace({ 'ghes-gitops.yml': SUSPENDED });
     const env = { GHES_API_URL: sim.url, GHES_TOKEN: ADMIN_TOKEN };
     const config = `${ws.dir}/ghes-gitops.yml`;
     const run = await runCli(['apply', '--config', config, '--detailed-exitcode'], { env });
