@@ -93,7 +93,12 @@ describe('serve: shutdown', () => {
       latencyMs: 800,
     });
     const d: TestDaemon = await startDaemon(sim, configFile(), { shutdownTimeoutMs: 5_000 }, (c) => stops.push(c));
-    await eventually(() => sim.requests.entries.some((e) => e.method === 'POST' && e.status === null));
+    // The environment's create, specifically: the webhook's create may be in flight for a moment too.
+    const creatingEnvironment = () =>
+      sim.requests.entries.some(
+        (e) => e.method === 'POST' && e.path.endsWith('/pre-receive-environments') && e.status === null,
+      );
+    await eventually(creatingEnvironment);
     const signalled = Date.now();
     d.manager.signal('SIGTERM');
     expect((await d.get('/readyz')).status).toBe(503);
