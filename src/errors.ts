@@ -14,13 +14,15 @@ export interface Diagnostic {
   message: string;
   location?: SourceLocation;
   hint?: string;
+  /** What it is about, e.g. `webhook "https://…"`: reports group one message said of many objects. */
+  subject?: string;
 }
 
 /** `FILE:LINE:COL: error: message (hint)`, the format editors and CI annotations understand. */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.location ? `${d.location.file}:${d.location.line}:${d.location.column}: ` : '';
   const hint = d.hint ? `\n  hint: ${d.hint}` : '';
-  return `${where}${d.severity}: ${d.message}${hint}`;
+  return `${where}${d.severity}: ${d.subject ? `${d.subject}: ` : ''}${d.message}${hint}`;
 }
 
 export class UserError extends Error {

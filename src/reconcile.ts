@@ -1,12 +1,12 @@
-// The one path from desired state to a changed instance, shared by the CLI and the Action:
-// load → observe → plan → (guard, preflight) → apply. Each step is a function so a caller can stop after any.
+// The one path from desired state to a changed instance, shared by the CLI, the Action and the daemon:
+// load → observe → plan → review (guard, preflight) → apply. Each step is a function so a caller can stop after any.
 import { apply } from './apply/apply.js';
 import { PreflightError, preflight, type PreflightResult } from './apply/preflight.js';
 import type { ApplyEvent, ApplyResult } from './apply/types.js';
 import { loadDesiredState, secretValues } from './config/load.js';
 import { overrideTargets } from './config/overrides.js';
 import type { DesiredState } from './config/types.js';
-import { UserError } from './errors.js';
+import { UserError, type Diagnostic } from './errors.js';
 import type { AdminApi } from './github/api.js';
 import { createAdminApi } from './github/admin-api.js';
 import { createClient } from './github/client.js';
@@ -78,42 +78,96 @@ export async function planChanges(
   return { desired, observed, plan };
 }
 
-export interface ApplySettings {
-  concurrency: number;
-  downloadTimeoutMs: number;
-  downloadPollMs?: number;
+export interface ReviewSettings {
+  /** `--allow-mass-delete`: a plan deleting all, or more than half, of a kind's live objects goes ahead. */
   allowMassDelete: boolean;
-  dryRun: boolean;
-  signal?: AbortSignal;
-  onEvent?: (event: ApplyEvent) => void;
-  /** Apply without checking hook scripts first (`--skip-preflight`). Default false: the check runs, dry run too. */
+  /** `--skip-preflight`: hook scripts are not checked. */
   skipPreflight?: boolean;
+  /** Repositories preflight reads at once. */
+  concurrency?: number;
   /** The observed state the plan was made from (PlanOutcome.observed); preflight reads it itself when absent. */
   observed?: ObservedState;
-  /** Told what preflight checked, before apply starts. */
+  /** Told what preflight checked. */
   onPreflight?: (result: PreflightResult) => void;
 }
 
+/** What apply would say of a plan before sending anything: the one answer plan, apply, the Action and the daemon share. */
+export interface PlanReview {
+  /** Why apply would refuse the plan (a mass delete, a missing or non-executable hook script); empty: it would not. */
+  errors: Diagnostic[];
+  /** What a reviewer should weigh but does not stop apply: the config's warnings, a guard turned off. */
+  warnings: Diagnostic[];
+  /** The mass deletes refused (empty when allowed). */
+  massDeletes: string[];
+  /** Undefined when preflight was skipped. */
+  preflight?: PreflightResult;
+}
+
 /**
- * Refuses a mass delete unless allowed, checks hook scripts (preflight) unless skipped, then applies.
- * Throws UserError (PreflightError for scripts) before sending any change when refused.
+ * Runs apply's guards on a plan without changing anything: the mass-delete guard and the read-only preflight
+ * (unless skipped), and collects the desired state's warnings. Reads only, so `plan` can show what `apply` would refuse.
  */
-export async function applyPlan(plan: Plan, api: AdminApi, settings: ApplySettings): Promise<ApplyResult> {
-  const massDeletes = checkMassDelete(plan);
-  if (massDeletes.length > 0 && !settings.allowMassDelete) {
-    throw new UserError(
-      `refusing to apply: ${massDeletes.join('; ')}. Nothing was sent. If this is intended, run again with --allow-mass-delete.`,
-    );
+export async function reviewPlan(
+  plan: Plan,
+  api: AdminApi,
+  settings: ReviewSettings,
+  desired?: DesiredState,
+): Promise<PlanReview> {
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [...(desired?.warnings ?? [])];
+  const found = checkMassDelete(plan);
+  const massDeletes = settings.allowMassDelete ? [] : found;
+  for (const message of found) {
+    if (settings.allowMassDelete) {
+      warnings.push({ severity: 'warning', message: `${message}; allowed (allow-mass-delete)` });
+    } else {
+      errors.push({
+        severity: 'error',
+        message: `${message}: apply refuses a mass delete`,
+        hint: 'a config that lost a file looks exactly like this; if the deletes are intended, run again with --allow-mass-delete',
+      });
+    }
   }
-  if (!settings.skipPreflight) {
-    // Reads only, so a dry run checks too: it should fail where the real run would.
-    const result = await preflight(plan, api, {
-      concurrency: settings.concurrency,
+  let result: PreflightResult | undefined;
+  if (settings.skipPreflight) {
+    if (plan.operations.some((op) => op.kind === 'hook')) {
+      warnings.push({ severity: 'warning', message: 'hook scripts were not checked (skip-preflight)' });
+    }
+  } else {
+    result = await preflight(plan, api, {
+      ...(settings.concurrency !== undefined && { concurrency: settings.concurrency }),
       ...(settings.observed && { observed: settings.observed }),
     });
     settings.onPreflight?.(result);
-    if (result.problems.length > 0) throw new PreflightError(result.problems);
+    errors.push(...result.problems);
   }
+  return { errors, warnings, massDeletes, ...(result && { preflight: result }) };
+}
+
+export interface ApplySettings extends ReviewSettings {
+  concurrency: number;
+  downloadTimeoutMs: number;
+  downloadPollMs?: number;
+  dryRun: boolean;
+  signal?: AbortSignal;
+  onEvent?: (event: ApplyEvent) => void;
+  /** The plan's review, when the caller has already made it (to show it); made here otherwise. */
+  review?: PlanReview;
+}
+
+/**
+ * Refuses a mass delete unless allowed, and a plan whose hook scripts fail preflight unless skipped (a dry run
+ * too: it should fail where the real run would), then applies. Throws UserError (PreflightError for scripts)
+ * before sending any change when refused.
+ */
+export async function applyPlan(plan: Plan, api: AdminApi, settings: ApplySettings): Promise<ApplyResult> {
+  const review = settings.review ?? (await reviewPlan(plan, api, settings));
+  if (review.massDeletes.length > 0) {
+    throw new UserError(
+      `refusing to apply: ${review.massDeletes.join('; ')}. Nothing was sent. If this is intended, run again with --allow-mass-delete.`,
+    );
+  }
+  if (review.preflight && review.preflight.problems.length > 0) throw new PreflightError(review.preflight.problems);
   return apply(plan, api, {
     concurrency: settings.concurrency,
     downloadTimeoutMs: settings.downloadTimeoutMs,

@@ -37,7 +37,7 @@ export function annotationsFor(diagnostics: readonly Diagnostic[], title: string
   const shownErrors = errors.slice(0, MAX_ANNOTATIONS_PER_STEP - 1);
   const annotation = (d: Diagnostic): Annotation => ({
     level: d.severity,
-    message: d.hint ? `${d.message}\nhint: ${d.hint}` : d.message,
+    message: `${d.subject ? `${d.subject}: ` : ''}${d.message}${d.hint ? `\nhint: ${d.hint}` : ''}`,
     properties: {
       title,
       ...(d.location && {

@@ -3,6 +3,7 @@
 // The body stays under GitHub's 65,536-character limit; what does not fit is in the job summary.
 import { getOctokit } from '@actions/github';
 import { codeFence, escapeHtml, instanceName, markerValue } from '../report/markdown.js';
+import type { Findings } from '../report/findings.js';
 import { renderPlanMarkdown } from '../report/plan.js';
 import type { Plan } from '../plan/types.js';
 import type { PullRequestRef } from './context.js';
@@ -59,11 +60,17 @@ function footer(target: CommentTarget, links: CommentLinks): string {
 }
 
 /** The comment for a plan: counts per action first, then the details per kind, cut to fit under the limit. */
-export function planCommentBody(plan: Plan, target: CommentTarget, links: CommentLinks = {}): string {
+export function planCommentBody(
+  plan: Plan,
+  target: CommentTarget,
+  links: CommentLinks = {},
+  findings?: Findings,
+): string {
   return renderPlanMarkdown(plan, {
     title: commentTitle(target),
     maxLength: COMMENT_MAX_LENGTH,
     footer: footer(target, links),
+    ...(findings && { findings }),
   });
 }
 

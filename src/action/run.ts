@@ -7,7 +7,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import * as core from '@actions/core';
 import type { ApplyEvent, ApplyResult } from '../apply/types.js';
 import { secretValues } from '../config/load.js';
-import { ConfigError, UserError, type Diagnostic } from '../errors.js';
+import { ConfigError, formatDiagnostic, UserError, type Diagnostic } from '../errors.js';
 import { PlanRefusedError } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { applyCountLine } from '../report/apply.js';
@@ -15,7 +15,16 @@ import { describeOperation } from '../report/format.js';
 import { renderPlanJson, renderPlanText } from '../report/plan.js';
 import { onInterrupt, type SignalHost } from '../interrupt.js';
 import { Redactor, type Logger } from '../redact.js';
-import { applyPlan, connect, loadDesired, planChanges, PreflightError } from '../reconcile.js';
+import type { Findings } from '../report/findings.js';
+import {
+  applyPlan,
+  connect,
+  loadDesired,
+  planChanges,
+  PreflightError,
+  reviewPlan,
+  type PlanReview,
+} from '../reconcile.js';
 import { annotationsFor, failureSummary } from './annotations.js';
 import {
   commentMarker,
@@ -67,6 +76,24 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   /** Where SIGINT/SIGTERM come from, and whose exit code says a signal stopped the run. Default `process`. */
   host?: SignalHost & { exitCode?: number | string | undefined };
+}
+
+/**
+ * The plan has problems apply would refuse (a mass delete, a missing hook script): the plan is shown in the summary,
+ * the comment and the outputs, and the check fails, so a pull request is not approved on a plan that cannot apply.
+ */
+class ApplyWouldRefuseError extends UserError {
+  override readonly name = 'ApplyWouldRefuseError';
+  readonly problems: Diagnostic[];
+
+  constructor(problems: readonly Diagnostic[]) {
+    const n = problems.length;
+    super(
+      `${problems.map(formatDiagnostic).join('\n')}\n` +
+        `Apply would refuse this plan (${n} problem${n === 1 ? '' : 's'}); nothing was sent. Fix them before merging.`,
+    );
+    this.problems = [...problems];
+  }
 }
 
 /** What a run has learnt so far: the failure path reports with whatever is known. */
@@ -125,13 +152,29 @@ async function execute(state: RunState): Promise<void> {
   for (const secret of secretValues(desired)) core.setSecret(secret);
   const api = connect({ apiUrl: settings.apiUrl, token: settings.token }, { log });
   const { plan, observed } = await planChanges(desired, api, { syncSecrets: settings.syncSecrets });
-  log.info(renderPlanText(plan, { color: false }));
-  await writeOutputs(plan, settings, runner, redactor);
+  // Apply's guards, on every run: a plan run shows what the apply after merge would refuse.
+  const review = await reviewPlan(
+    plan,
+    api,
+    {
+      allowMassDelete: settings.allowMassDelete,
+      skipPreflight: settings.skipPreflight,
+      concurrency: settings.concurrency,
+      observed,
+      onPreflight: ({ checked }) => log.info(`Preflight: ${checked.length} hook script(s) checked.`),
+    },
+    desired,
+  );
+  const findings = inActionFindings(review);
+  log.info(renderPlanText(plan, { color: false, findings }));
+  annotate(findings.warnings, 'ghes-gitops: warning', runner, redactor);
+  await writeOutputs(plan, findings, settings, runner, redactor);
 
-  const context: SummaryContext = { kind, target: commentTarget(settings), eventName: runner.eventName };
+  const context: SummaryContext = { kind, target: commentTarget(settings), eventName: runner.eventName, findings };
   if (kind.action === 'plan') {
     state.summary.push(fitSummary((max) => planSummary(plan, context, max)));
-    await commentOnPullRequest(state, (target) => planCommentBody(plan, target, commentLinks(runner)));
+    await commentOnPullRequest(state, (target) => planCommentBody(plan, target, commentLinks(runner), findings));
+    if (findings.errors.length > 0) throw new ApplyWouldRefuseError(findings.errors);
     if (settings.failOnChanges && plan.operations.length > 0) {
       throw new ChangesFoundError(plan.operations.length);
     }
@@ -161,7 +204,7 @@ async function execute(state: RunState): Promise<void> {
       dryRun: false,
       skipPreflight: settings.skipPreflight,
       observed,
-      onPreflight: ({ checked }) => log.info(`Preflight: ${checked.length} hook script(s) checked.`),
+      review,
       signal: interrupt.signal,
       onEvent: (event) => logApplyEvent(event, log),
     });
@@ -197,8 +240,28 @@ function commentLinks(runner: RunnerContext) {
   return { sha: runner.pullRequest?.headSha ?? runner.sha, runUrl: runner.runUrl };
 }
 
+/** The review in the Action's words: an input to set rather than a flag to pass. */
+function inActionFindings(review: PlanReview): Findings {
+  const reword = (d: Diagnostic): Diagnostic => ({
+    ...d,
+    message: inActionTerms(d.message),
+    ...(d.hint !== undefined && { hint: inActionTerms(d.hint) }),
+  });
+  return { errors: review.errors.map(reword), warnings: review.warnings.map(reword) };
+}
+
+/** Warnings as annotations on the file and line they concern (GitHub shows 10 per step; the plan lists them all). */
+function annotate(diagnostics: readonly Diagnostic[], title: string, runner: RunnerContext, redactor: Redactor): void {
+  for (const a of annotationsFor(diagnostics, title, runner.workspace).annotations) {
+    const message = redactor.redact(a.message);
+    if (a.level === 'error') core.error(message, a.properties);
+    else core.warning(message, a.properties);
+  }
+}
+
 async function writeOutputs(
   plan: Plan,
+  findings: Findings,
   settings: ActionSettings,
   runner: RunnerContext,
   redactor: Redactor,
@@ -207,7 +270,7 @@ async function writeOutputs(
   const id = createHash('sha256').update(`${settings.apiUrl}\0${settings.config}`).digest('hex').slice(0, 12);
   const planFile = join(runner.runnerTemp, `ghes-gitops-plan-${id}.json`);
   await mkdir(runner.runnerTemp, { recursive: true });
-  await writeFile(planFile, `${redactor.redact(renderPlanJson(plan))}\n`);
+  await writeFile(planFile, `${redactor.redact(renderPlanJson(plan, findings))}\n`);
   const outputs: Record<string, string> = {
     'has-changes': String(plan.operations.length > 0),
     creates: String(plan.summary.create),
@@ -306,7 +369,11 @@ async function reportFailure(error: unknown, state: RunState): Promise<string> {
     state.summary.push(summaryHeading(context));
   }
   state.summary.push(failureSection(redactor.redact(details)));
-  if (state.kind?.action === 'plan' && !(error instanceof ChangesFoundError)) {
+  // A plan that was shown (changes found, or refusals listed in it) stays in the comment; any other failure replaces it.
+  if (
+    state.kind?.action === 'plan' &&
+    !(error instanceof ChangesFoundError || error instanceof ApplyWouldRefuseError)
+  ) {
     await commentOnPullRequest(state, (target) =>
       failureCommentBody(redactor.redact(details), target, state.runner ? commentLinks(state.runner) : {}),
     );
@@ -337,6 +404,15 @@ function locatedProblems(
       title: 'ghes-gitops: plan refused',
       singular: 'reason the plan was refused',
       plural: 'reasons the plan was refused',
+    };
+  }
+  if (error instanceof ApplyWouldRefuseError) {
+    return {
+      diagnostics: error.problems,
+      message: error.message,
+      title: 'ghes-gitops: apply would refuse this plan',
+      singular: 'problem apply would refuse',
+      plural: 'problems apply would refuse',
     };
   }
   if (error instanceof PreflightError) {

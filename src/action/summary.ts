@@ -5,6 +5,7 @@ import type { ApplyResult } from '../apply/types.js';
 import type { Plan } from '../plan/types.js';
 import { renderApplyMarkdown } from '../report/apply.js';
 import { codeFence, escapeHtml, inlineCode } from '../report/markdown.js';
+import type { Findings } from '../report/findings.js';
 import { FULL_PLAN_NOTE, renderPlanMarkdown } from '../report/plan.js';
 import { instanceName, normalizeConfigPath, type CommentTarget } from './comment.js';
 import { describeRunKind, type RunKind } from './mode.js';
@@ -18,6 +19,8 @@ export interface SummaryContext {
   kind: RunKind;
   target: CommentTarget;
   eventName: string;
+  /** The plan's review: what apply would refuse, and the warnings. */
+  findings?: Findings;
 }
 
 export function summaryHeading(context: SummaryContext): string {
@@ -29,8 +32,11 @@ export function summaryHeading(context: SummaryContext): string {
   );
 }
 
-function planSection(plan: Plan, title: string, maxLength: number): string {
-  return renderPlanMarkdown(plan, { title, maxLength }).replace(`> ${FULL_PLAN_NOTE}`, `> ${PLAN_FILE_NOTE}`);
+function planSection(plan: Plan, title: string, maxLength: number, findings?: Findings): string {
+  return renderPlanMarkdown(plan, { title, maxLength, ...(findings && { findings }) }).replace(
+    `> ${FULL_PLAN_NOTE}`,
+    `> ${PLAN_FILE_NOTE}`,
+  );
 }
 
 /** A plan run: on a schedule it is a detect-only drift check. */
@@ -41,7 +47,7 @@ export function planSummary(plan: Plan, context: SummaryContext, maxLength = 600
       ? `**Drift found**: the live configuration differs from the desired state (${changes} operation${changes === 1 ? '' : 's'} would bring it back). Nothing was changed: this run only plans.\n\n`
       : '**No drift**: the live configuration matches the desired state.\n\n'
     : '';
-  return summaryHeading(context) + lead + planSection(plan, 'Plan', maxLength);
+  return summaryHeading(context) + lead + planSection(plan, 'Plan', maxLength, context.findings);
 }
 
 /** An apply run (a drift correction on a schedule): the outcome first, then the plan it carried out. */
@@ -56,7 +62,7 @@ export function applySummary(
     const lead = context.kind.drift
       ? '**No drift**: the live configuration matches the desired state; nothing was changed.\n\n'
       : '**Nothing to apply**: the live configuration matches the desired state.\n\n';
-    return heading + lead + planSection(plan, 'Plan', maxLength);
+    return heading + lead + planSection(plan, 'Plan', maxLength, context.findings);
   }
   const failed = result.counts.failed + result.counts.skipped + result.counts.not_started > 0;
   const n = plan.operations.length;
@@ -71,7 +77,7 @@ export function applySummary(
     lead +
     renderApplyMarkdown(result, { title: 'Apply', maxLength: Math.floor(maxLength / 3) }) +
     '\n' +
-    planSection(plan, planTitle, maxLength - Math.floor(maxLength / 3))
+    planSection(plan, planTitle, maxLength - Math.floor(maxLength / 3), context.findings)
   );
 }
 

@@ -32,6 +32,14 @@ const syncSecretsFlag: FlagSpec = {
   type: 'boolean',
   help: 'send configured webhook secrets even when the live webhook has one (secrets cannot be read back)',
 };
+const allowMassDeleteFlag: FlagSpec = {
+  type: 'boolean',
+  help: 'allow a plan that deletes every live object of a kind, or more than half of them',
+};
+const skipPreflightFlag: FlagSpec = {
+  type: 'boolean',
+  help: 'do not check that hook scripts exist (and are executable) in their repositories',
+};
 const verboseFlag: FlagSpec = { type: 'boolean', help: 'log every request (never the token or a secret)' };
 const concurrencyFlag: FlagSpec = {
   type: 'string',
@@ -43,11 +51,6 @@ const downloadTimeoutFlag: FlagSpec = {
   value: 'DURATION',
   help: 'how long to wait for an environment download, e.g. 600, 90s, 10m (default: 10m)',
 };
-const allowMassDeleteFlag: FlagSpec = {
-  type: 'boolean',
-  help: 'allow a plan that deletes every live object of a kind, or more than half of them',
-};
-const skipPreflightFlag: FlagSpec = { type: 'boolean', help: 'do not check that hook scripts exist before applying' };
 const noColorFlag: FlagSpec = { type: 'boolean', help: 'no ANSI colours (also: the NO_COLOR environment variable)' };
 
 export const COMMANDS: Record<CommandName, { summary: string; usage: string; flags: Record<string, FlagSpec> }> = {
@@ -57,7 +60,7 @@ export const COMMANDS: Record<CommandName, { summary: string; usage: string; fla
     flags: { config: configFlag },
   },
   plan: {
-    summary: 'show what apply would change on the instance',
+    summary: 'show what apply would change on the instance, and what it would refuse',
     usage: 'plan [--config PATH] [--api-url URL] [--format text|json|markdown] [--detailed-exitcode]',
     flags: {
       config: configFlag,
@@ -65,9 +68,11 @@ export const COMMANDS: Record<CommandName, { summary: string; usage: string; fla
       format: { type: 'string', value: 'FORMAT', help: 'text (default), json or markdown' },
       'detailed-exitcode': {
         type: 'boolean',
-        help: 'exit 0 when there is no change, 2 when there are changes, 1 on error',
+        help: 'exit 0 when there is no change, 2 when there are changes, 1 on error or when apply would refuse the plan',
       },
       out: { type: 'string', value: 'FILE', help: 'also write the plan as JSON to FILE' },
+      'allow-mass-delete': allowMassDeleteFlag,
+      'skip-preflight': skipPreflightFlag,
       'sync-secrets': syncSecretsFlag,
       'request-timeout': requestTimeoutFlag,
       verbose: verboseFlag,
@@ -234,7 +239,8 @@ export function helpText(command?: CommandName): string {
       'Connection: the token comes from $GHES_TOKEN (else $GITHUB_TOKEN), never from a flag: a site',
       "administrator's personal access token (classic) with the site_admin scope.",
       '',
-      'Exit codes: 0 success, 1 error, 2 changes (with --detailed-exitcode), 130/143 interrupted.',
+      'Exit codes: 0 success, 1 error (or a plan apply would refuse), 2 changes (with --detailed-exitcode),',
+      '130/143 interrupted.',
       `Run \`${TOOL_NAME} <command> --help\` for a command's flags; \`${TOOL_NAME} --version\` for the version.`,
     ].join('\n');
   }

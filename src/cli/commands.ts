@@ -5,14 +5,23 @@ import { DEFAULT_CONCURRENCY } from '../apply/apply.js';
 import { DEFAULT_CONFIG_PATH } from '../config/load.js';
 import { isTargetName, type NamedTarget, type OverrideTargets } from '../config/overrides.js';
 import type { OverrideScope } from '../config/types.js';
-import { UserError } from '../errors.js';
+import { formatDiagnostic, UserError } from '../errors.js';
+import type { ObservedState } from '../github/types.js';
 import { resolveConnection } from '../github/connection.js';
 import { renderApplyText } from '../report/apply.js';
 import { exportWarnings, renderExport } from '../report/export.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText } from '../report/plan.js';
 import { onInterrupt, type SignalHost } from '../interrupt.js';
 import { createStderrLogger, type Logger, type Redactor, type TextOutput } from '../redact.js';
-import { applyPlan, connect, loadDesired, planChanges, type ConnectOptions } from '../reconcile.js';
+import {
+  applyPlan,
+  connect,
+  loadDesired,
+  planChanges,
+  reviewPlan,
+  type ConnectOptions,
+  type ReviewSettings,
+} from '../reconcile.js';
 import { runSimulateCommand } from './simulate.js';
 import { parseDuration, parsePositiveInt, type CommandName, type ParsedFlags } from './args.js';
 
@@ -65,6 +74,7 @@ export async function runCommand(name: CommandName, flags: ParsedFlags, context:
 async function validate(flags: ParsedFlags, context: CommandContext): Promise<number> {
   const desired = await loadDesired(configPath(flags), context.env, context.redactor);
   const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  for (const warning of desired.warnings ?? []) context.stderr.write(`${formatDiagnostic(warning)}\n`);
   context.stdout.write(
     `${desired.files.join(', ')}: valid (${count(desired.environments.length, 'environment')}, ` +
       `${count(desired.hooks.length, 'hook')}, ${count(desired.webhooks.length, 'webhook')}).\n`,
@@ -76,17 +86,40 @@ async function plan(flags: ParsedFlags, context: CommandContext, log: Logger): P
   const format = outputFormat(flags, ['text', 'json', 'markdown']);
   const desired = await loadDesired(configPath(flags), context.env, context.redactor);
   const api = connectFromFlags(flags, context, log);
-  const { plan } = await planChanges(desired, api, { syncSecrets: flags['sync-secrets'] === true });
-  if (typeof flags.out === 'string') await writeFile(flags.out, `${renderPlanJson(plan)}\n`);
+  const { plan, observed } = await planChanges(desired, api, { syncSecrets: flags['sync-secrets'] === true });
+  // The guards apply runs, run here too: a plan that apply would refuse must fail review, not pass it.
+  const review = await reviewPlan(plan, api, reviewSettings(flags, observed, log), desired);
+  if (typeof flags.out === 'string') await writeFile(flags.out, `${renderPlanJson(plan, review)}\n`);
   const rendered =
     format === 'json'
-      ? renderPlanJson(plan)
+      ? renderPlanJson(plan, review)
       : format === 'markdown'
-        ? renderPlanMarkdown(plan, {})
-        : renderPlanText(plan, { color: useColor(flags, context) });
+        ? renderPlanMarkdown(plan, { findings: review })
+        : renderPlanText(plan, { color: useColor(flags, context), findings: review });
   context.stdout.write(`${context.redactor.redact(rendered)}\n`);
+  if (review.errors.length > 0) {
+    // Before --detailed-exitcode's 2: a refused plan is an error, as terraform's 1 outranks its 2.
+    log.error(
+      `apply would refuse this plan (${review.errors.length} problem${review.errors.length === 1 ? '' : 's'}, ` +
+        'listed with the plan); fix them before applying.',
+    );
+    return 1;
+  }
   const changes = plan.operations.length > 0;
   return flags['detailed-exitcode'] === true && changes ? 2 : 0;
+}
+
+/** The guards as the flags set them, shared by plan and apply. */
+function reviewSettings(flags: ParsedFlags, observed: ObservedState, log: Logger): ReviewSettings {
+  return {
+    allowMassDelete: flags['allow-mass-delete'] === true,
+    skipPreflight: flags['skip-preflight'] === true,
+    observed,
+    onPreflight: ({ checked }) => {
+      const repositories = new Set(checked.map((target) => target.repository.toLowerCase())).size;
+      log.debug(`preflight: ${checked.length} hook script(s) in ${repositories} repository(ies) checked`);
+    },
+  };
 }
 
 async function applyCommand(flags: ParsedFlags, context: CommandContext, log: Logger): Promise<number> {
@@ -100,14 +133,14 @@ async function applyCommand(flags: ParsedFlags, context: CommandContext, log: Lo
   const desired = await loadDesired(configPath(flags), context.env, context.redactor);
   const api = connectFromFlags(flags, context, log);
   const { plan, observed } = await planChanges(desired, api, { syncSecrets: flags['sync-secrets'] === true });
+  // Reviewed before it is shown, so the plan printed says what apply is about to refuse, and why.
+  const review = await reviewPlan(plan, api, { ...reviewSettings(flags, observed, log), concurrency }, desired);
   const color = useColor(flags, context);
-  if (format === 'text')
-    context.stdout.write(`${context.redactor.redact(renderPlanText(plan, { color }))}
-`);
+  if (format === 'text') {
+    context.stdout.write(`${context.redactor.redact(renderPlanText(plan, { color, findings: review }))}\n`);
+  }
   if (plan.operations.length === 0 || desired.suspend) {
-    if (format === 'json')
-      context.stdout.write(`${context.redactor.redact(renderPlanJson(plan))}
-`);
+    if (format === 'json') context.stdout.write(`${context.redactor.redact(renderPlanJson(plan, review))}\n`);
     // The break-glass switch: an on-call admin merged `suspend: true` so that nothing changes until it goes.
     if (plan.operations.length > 0) log.warn(SUSPENDED_NOTE);
     return 0;
@@ -126,11 +159,8 @@ async function applyCommand(flags: ParsedFlags, context: CommandContext, log: Lo
       dryRun: flags['dry-run'] === true,
       skipPreflight,
       observed,
+      review,
       signal: interrupt.signal,
-      onPreflight: ({ checked }) => {
-        const repositories = new Set(checked.map((target) => target.repository.toLowerCase())).size;
-        log.debug(`preflight: ${checked.length} hook script(s) in ${repositories} repository(ies) checked`);
-      },
       onEvent: (event) => {
         if (event.type === 'done') log.debug(`${event.result.operation.id}: ${event.result.status}`);
         // Downloads can take minutes: say when one starts waiting and when its state moves, nothing per poll.
@@ -146,7 +176,7 @@ async function applyCommand(flags: ParsedFlags, context: CommandContext, log: Lo
   }
   const rendered =
     format === 'json'
-      ? JSON.stringify({ plan: JSON.parse(renderPlanJson(plan)) as unknown, result }, null, 2)
+      ? JSON.stringify({ plan: JSON.parse(renderPlanJson(plan, review)) as unknown, result }, null, 2)
       : renderApplyText(result, { color });
   context.stdout.write(`${context.redactor.redact(rendered)}\n`);
   if (result.interrupted) return interrupt.exitCode ?? 1;

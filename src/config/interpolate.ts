@@ -44,6 +44,8 @@ export function findMisplacedReferences(source: SourceFile): Diagnostic[] {
 export interface ResolvedSecret {
   secret?: Secret;
   diagnostics: Diagnostic[];
+  /** The value is written out in the file, not read from the environment. */
+  plainText?: boolean;
 }
 
 /**
@@ -61,8 +63,10 @@ export function resolveSecret(
   const location = locate(source, path);
   const diagnostics: Diagnostic[] = [];
   let malformed = false;
+  let references = 0;
   const value = raw.replace(REFERENCE, (match, name: string | undefined) => {
     if (match === '$${') return '${';
+    references += 1;
     if (name === undefined) {
       malformed = true;
       return '';
@@ -97,7 +101,9 @@ export function resolveSecret(
       ),
     );
   }
-  return diagnostics.length > 0 ? { diagnostics } : { secret: new Secret(value), diagnostics };
+  return diagnostics.length > 0
+    ? { diagnostics }
+    : { secret: new Secret(value), diagnostics, plainText: references === 0 && value !== '' };
 }
 
 /** Every non-empty secret in the state, longest first, so the CLI can mask them in any output. */

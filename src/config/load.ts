@@ -10,6 +10,7 @@ import { findMisplacedReferences, resolveSecret, type EnvironmentVariables } fro
 import { parseConfigText } from './parse.js';
 import { checkVersion, validateAgainstSchema } from './schema.js';
 import { error, type SourceFile } from './source.js';
+import { insecureSslWarnings, plainTextSecretWarning } from './warnings.js';
 
 export { secretValues } from './interpolate.js';
 export { MAX_FILE_BYTES, type ConfigText } from './files.js';
@@ -59,6 +60,7 @@ function resolveSecrets(
     if (entry.listKey !== 'webhooks' || typeof raw !== 'string' || entry.value.absent === true) continue;
     const resolved = resolveSecret(entry.source, entry.index, raw, env);
     diagnostics.push(...resolved.diagnostics);
+    if (resolved.plainText) diagnostics.push(plainTextSecretWarning(entry));
     if (resolved.secret) secrets.set(entry, resolved.secret);
   }
   return secrets;
@@ -106,9 +108,14 @@ export function loadDesiredStateFromTexts(texts: readonly ConfigText[], options:
   const entries = collectEntries(sources);
   diagnostics.push(...crossCheck(entries));
   const secrets = resolveSecrets(entries, env, diagnostics);
+  diagnostics.push(...insecureSslWarnings(entries));
 
-  if (diagnostics.some((d) => d.severity === 'error')) throw new ConfigError(inReadingOrder(diagnostics));
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new ConfigError(inReadingOrder(errors));
   // Any one file may suspend: the switch an on-call admin merges must not depend on which file it lands in.
   const suspend = sources.some((source) => source.data.suspend === true);
-  return buildDesiredState(files, pruneFile?.data.prune, entries, secrets, suspend);
+  const state = buildDesiredState(files, pruneFile?.data.prune, entries, secrets, suspend);
+  const warnings = diagnostics.filter((d) => d.severity === 'warning');
+  if (warnings.length > 0) state.warnings = inReadingOrder(warnings);
+  return state;
 }

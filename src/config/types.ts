@@ -1,5 +1,5 @@
 // The desired state: what the YAML files say, validated, with defaults filled in and a location on every entry.
-import type { SourceLocation } from '../errors.js';
+import type { Diagnostic, SourceLocation } from '../errors.js';
 import type { Secret } from '../secret.js';
 
 export type Enforcement = 'enabled' | 'disabled' | 'testing';
@@ -98,4 +98,6 @@ export interface DesiredState {
   webhooks: DesiredWebhook[];
   /** The files the state was read from. */
   files: string[];
+  /** Valid but worth a reviewer's eye (insecure_ssl, a secret in plain text); every plan shows them. */
+  warnings?: Diagnostic[];
 }

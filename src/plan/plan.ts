@@ -2,6 +2,7 @@
 // No I/O. What it cannot plan safely (ambiguity, data loss, a dangling hook) refuses the whole plan, every reason at once.
 import { DEFAULT_ENVIRONMENT_NAME, KINDS } from '../config/types.js';
 import type { DesiredEnvironment, DesiredHook, DesiredState, DesiredWebhook, Kind } from '../config/types.js';
+import { INSECURE_SSL_WARNING } from '../config/warnings.js';
 import { formatDiagnostic, UserError } from '../errors.js';
 import type { Diagnostic, SourceLocation } from '../errors.js';
 import type { ObservedEnvironment, ObservedHook, ObservedState, ObservedWebhook } from '../github/types.js';
@@ -681,7 +682,7 @@ function webhookFields(entry: DesiredWebhook, url: string): WebhookFields {
 }
 
 function webhookWarnings(fields: WebhookFields): string[] {
-  return fields.insecure_ssl ? ['insecure_ssl: true: deliveries do not verify the TLS certificate of this URL'] : [];
+  return fields.insecure_ssl ? [INSECURE_SSL_WARNING] : [];
 }
 
 function createWebhook(entry: DesiredWebhook, url: string): WebhookOperation {

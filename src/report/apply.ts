@@ -43,18 +43,21 @@ function duration(result: OperationResult): string {
   return result.durationMs === undefined ? '' : ` (${(result.durationMs / 1000).toFixed(1)} s)`;
 }
 
+/**
+ * What apply prints after the plan: one closing line when every operation succeeded (or on a dry run), since the
+ * plan above already lists them; otherwise each operation's outcome first, so the reader knows what was done.
+ */
 export function renderApplyText(result: ApplyResult, options: { color: boolean }): string {
   const paint = painter(options.color);
+  const outcome = applyOutcome(result);
+  const clean = result.counts.succeeded === result.results.length && !result.interrupted;
+  if (result.dryRun || clean) return paint('bold', outcome);
   const colours = { succeeded: 'green', failed: 'red', skipped: 'yellow', not_started: 'dim' } as const;
   const out = result.results.map((r) => {
     const line = `  ${paint(colours[r.status], `${STATUS_MARKS[r.status]} ${describeOperation(r.operation)}`)}`;
     return line + (r.error ? `: ${r.error}` : '') + (r.status === 'succeeded' ? paint('dim', duration(r)) : '');
   });
-  out.push('');
-  const outcome = applyOutcome(result);
-  const failedOrInterrupted = result.interrupted || result.counts.failed > 0 || result.counts.skipped > 0;
-  out.push(failedOrInterrupted && !result.dryRun ? paint('red', outcome) : outcome);
-  out.push(paint('bold', applyCountLine(result)));
+  out.push('', paint('red', outcome));
   return out.join('\n');
 }
 

@@ -53,14 +53,22 @@ export function formatValue(field: string, value: unknown): string {
 
 export type LineStyle = 'field' | 'warning' | 'blast';
 
+export interface DetailLine {
+  text: string;
+  style: LineStyle;
+  /** For a warning or blast line: the message alone, which findings.ts groups by. */
+  message?: string;
+}
+
 /**
  * The lines under an operation's title: its field changes (a create shows values, an update `from → to`),
- * then its warnings and blast radius. The reason goes on the title line.
+ * then its warnings and blast radius. The reason goes on the title line. `aligned: false` spends no spaces
+ * lining values up, for reports that must fit a size limit.
  */
-export function operationDetails(op: Operation): { text: string; style: LineStyle }[] {
+export function operationDetails(op: Operation, options: { aligned?: boolean } = {}): DetailLine[] {
   const fields = Object.keys(op.changes);
-  const width = Math.max(0, ...fields.map((field) => field.length));
-  const lines: { text: string; style: LineStyle }[] = fields.map((field) => {
+  const width = options.aligned === false ? 0 : Math.max(0, ...fields.map((field) => field.length));
+  const lines: DetailLine[] = fields.map((field) => {
     const change = op.changes[field]!;
     const label = `${field}:`.padEnd(width + 1);
     const text =
@@ -71,8 +79,10 @@ export function operationDetails(op: Operation): { text: string; style: LineStyl
           : `${label} ${formatValue(field, change.from)} → ${formatValue(field, change.to)}`;
     return { text, style: 'field' };
   });
-  for (const warning of op.warnings) lines.push({ text: `⚠ ${warning}`, style: 'warning' });
-  if (op.blastRadius) lines.push({ text: `⚠ blast radius: ${op.blastRadius}`, style: 'blast' });
+  for (const warning of op.warnings) lines.push({ text: `⚠ ${warning}`, style: 'warning', message: warning });
+  if (op.blastRadius) {
+    lines.push({ text: `⚠ blast radius: ${op.blastRadius}`, style: 'blast', message: op.blastRadius });
+  }
   return lines;
 }
 

@@ -18,6 +18,16 @@ import {
   UNMANAGED_TITLE,
 } from './format.js';
 import type { Colour, LineStyle } from './format.js';
+import type { Diagnostic } from '../errors.js';
+import {
+  groupWarnings,
+  NO_FINDINGS,
+  refusalHeading,
+  refusalLine,
+  subjectsLabel,
+  type Findings,
+  type WarningGroup,
+} from './findings.js';
 import { codeFence, DEFAULT_MAX_LENGTH, escapeHtml, fitSections, inlineCode } from './markdown.js';
 import type { Section } from './markdown.js';
 import { countActions, describeNestedOverride, nestOverrides, OVERRIDES_TITLE } from './overrides.js';
@@ -32,8 +42,17 @@ const LINE_COLOURS: Record<LineStyle, Colour | undefined> = {
   blast: 'red',
 };
 
-export function renderPlanText(plan: Plan, options: { color: boolean }): string {
+export interface PlanTextOptions {
+  color: boolean;
+  /** The plan's review: what apply would refuse, and warnings beyond the plan's own. */
+  findings?: Findings;
+}
+
+export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
   const paint = painter(options.color);
+  const findings = options.findings ?? NO_FINDINGS;
+  const groups = groupWarnings(plan, findings);
+  const shared = new Map(groups.map((group) => [`${group.blast ? 'blast' : 'warning'}\0${group.message}`, group]));
   const out: string[] = [];
   for (const [kind, operations] of groupByKind(plan.operations)) {
     if (operations.length === 0) continue;
@@ -50,7 +69,13 @@ export function renderPlanText(plan: Plan, options: { color: boolean }): string 
       out.push(op.reason ? `${title}  ${paint('dim', `(${oneLine(op.reason)})`)}` : title);
       for (const line of operationDetails(op)) {
         const colour = LINE_COLOURS[line.style];
-        out.push(`${indent}    ${colour ? paint(colour, line.text) : line.text}`);
+        const group = line.message === undefined ? undefined : shared.get(`${line.style}\0${line.message}`);
+        // Said once below for all of them, rather than the same sentence beside each.
+        const text =
+          group && !shownInline(group)
+            ? `⚠ ${line.style === 'blast' ? 'blast radius' : 'warning'}: see Warnings (${subjectsLabel(group)})`
+            : line.text;
+        out.push(`${indent}    ${colour ? paint(colour, text) : text}`);
       }
     }
     out.push('');
@@ -60,17 +85,70 @@ export function renderPlanText(plan: Plan, options: { color: boolean }): string 
     for (const object of plan.unmanaged) out.push(`  ${describeUnmanaged(object)}`);
     out.push('');
   }
-  for (const warning of plan.warnings) out.push(paint('yellow', `⚠ ${warning}`));
-  if (plan.warnings.length > 0) out.push('');
+  const below = groups.filter((group) => !shownInline(group));
+  if (below.length > 0) {
+    out.push(paint('bold', 'Warnings:'));
+    for (const group of below)
+      out.push(...warningText(group).map((line, i) => (i === 0 ? paint('yellow', line) : line)));
+    out.push('');
+  }
   out.push(plan.operations.length > 0 ? paint('bold', planSummaryLine(plan.summary)) : NO_CHANGES);
+  if (findings.errors.length > 0) {
+    out.push('', paint('red', `✗ ${refusalHeading(findings.errors)}:`));
+    for (const error of findings.errors) {
+      out.push(`  ${paint('red', refusalLine(error))}`);
+      if (error.hint) out.push(`      hint: ${error.hint}`);
+    }
+  }
   return out.join('\n');
+}
+
+/** A warning said of one operation alone is shown beside it; any other, once in the Warnings block. */
+function shownInline(group: WarningGroup): boolean {
+  return group.operations.size === 1 && group.subjects.length === 1;
+}
+
+function warningText(group: WarningGroup): string[] {
+  const [only] = group.subjects;
+  if (group.subjects.length <= 1) {
+    const lines = [`  ⚠ ${only ? `${only}: ` : ''}${group.blast ? 'blast radius: ' : ''}${group.message}`];
+    if (group.hint) lines.push(`      hint: ${group.hint}`);
+    return lines;
+  }
+  const lines = [`  ⚠ ${subjectsLabel(group)}: ${group.blast ? 'blast radius: ' : ''}${group.message}:`];
+  let line = '';
+  for (const subject of group.subjects) {
+    const next = line ? `${line}, ${subject}` : subject;
+    if (line && next.length > 100) {
+      lines.push(`      ${line},`);
+      line = subject;
+    } else {
+      line = next;
+    }
+  }
+  lines.push(`      ${line}`);
+  if (group.hint) lines.push(`      hint: ${group.hint}`);
+  return lines;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // JSON
 
-/** What `plan --format json` prints: the plan's public shape, without `fields` (which hold the values apply sends). */
-export function renderPlanJson(plan: Plan): string {
+/** A finding as `plan --format json` prints it: where, what, and what to do. */
+function findingJson(diagnostic: Diagnostic) {
+  return {
+    message: diagnostic.message,
+    ...(diagnostic.subject !== undefined && { subject: diagnostic.subject }),
+    ...(diagnostic.location && { location: diagnostic.location }),
+    ...(diagnostic.hint !== undefined && { hint: diagnostic.hint }),
+  };
+}
+
+/**
+ * What `plan --format json` prints: the plan's public shape, without `fields` (which hold the values apply sends),
+ * and its review: `errors` (what apply would refuse; non-empty means the plan fails review) and `warnings`.
+ */
+export function renderPlanJson(plan: Plan, findings: Findings = NO_FINDINGS): string {
   const document = {
     formatVersion: plan.formatVersion,
     operations: plan.operations.map((op) => ({
@@ -87,7 +165,8 @@ export function renderPlanJson(plan: Plan): string {
     })),
     unmanaged: plan.unmanaged,
     summary: plan.summary,
-    warnings: plan.warnings,
+    errors: findings.errors.map(findingJson),
+    warnings: [...plan.warnings.map((message) => ({ message })), ...findings.warnings.map(findingJson)],
   };
   return JSON.stringify(document, null, 2);
 }
@@ -106,19 +185,25 @@ export interface PlanMarkdownOptions {
   maxLength?: number;
   /** Appended last, never cut (e.g. a hidden marker that finds the comment again). */
   footer?: string;
+  /** The plan's review: what apply would refuse (shown first), and warnings beyond the plan's own. */
+  findings?: Findings;
 }
 
 export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}): string {
   const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
+  const findings = options.findings ?? NO_FINDINGS;
   const head =
     `### ${escapeHtml(options.title ?? 'ghes-gitops plan')}\n\n` +
     (plan.operations.length > 0
       ? `${countsTable(plan)}\n**${planSummaryLine(plan.summary)}**\n\n`
       : `${NO_CHANGES}\n\n`);
   const footer = options.footer ? `${options.footer}\n` : '';
-  const sections = [warningsSection(plan), ...kindSections(plan), unmanagedSection(plan)].filter(
-    (section): section is Section => section !== undefined,
-  );
+  const sections = [
+    refusalSection(findings),
+    warningsSection(groupWarnings(plan, findings)),
+    ...kindSections(plan),
+    unmanagedSection(plan),
+  ].filter((section): section is Section => section !== undefined);
 
   const note = `> ${FULL_PLAN_NOTE}\n\n`;
   const budget = maxLength - head.length - footer.length - note.length;
@@ -144,22 +229,63 @@ function countsTable(plan: Plan): string {
   );
 }
 
-function warningsSection(plan: Plan): Section | undefined {
-  // Blast radius first: an instance-wide change is what a reviewer most needs to see before approving.
-  const items: string[] = [];
-  for (const op of plan.operations) {
-    if (op.blastRadius)
-      items.push(`- ⚠ ${op.action} ${op.kind} ${inlineCode(op.key)}: **${escapeHtml(op.blastRadius)}**\n`);
-  }
-  for (const op of plan.operations) {
-    for (const warning of op.warnings)
-      items.push(`- ⚠ ${op.action} ${op.kind} ${inlineCode(op.key)}: ${escapeHtml(warning)}\n`);
-  }
-  for (const warning of plan.warnings) items.push(`- ⚠ ${escapeHtml(warning)}\n`);
-  if (items.length === 0) return undefined;
+/** First thing under the counts: a plan that apply would refuse must not be approved. */
+function refusalSection(findings: Findings): Section | undefined {
+  if (findings.errors.length === 0) return undefined;
+  return {
+    head: `**⛔ ${escapeHtml(refusalHeading(findings.errors))}:**\n\n`,
+    items: findings.errors.map((error) => {
+      const where = error.location
+        ? `${inlineCode(`${error.location.file}:${error.location.line}:${error.location.column}`)}: `
+        : '';
+      const subject = error.subject ? `${subjectMarkdown(error.subject)}: ` : '';
+      const hint = error.hint ? ` _(${escapeHtml(oneLine(error.hint))})_` : '';
+      return `- ${where}${subject}${escapeHtml(oneLine(error.message))}${hint}\n`;
+    }),
+    tail: '\n',
+    omitted: (n) => `- … and ${countLabel(n, 'more problem')} (the job log lists them all)\n`,
+  };
+}
+
+/** `update hook "x"` → `update hook ` and `x`. */
+function splitSubject(subject: string): { prefix: string; name: string } {
+  const m = /^([a-z ]*)"(.*)"$/.exec(subject);
+  return m ? { prefix: m[1]!, name: m[2]! } : { prefix: '', name: subject };
+}
+
+/** (200, `create hook `) → `200 hooks to create`; (2, `webhook `) → `2 webhooks`. */
+function countedPrefix(n: number, prefix: string): string {
+  const words = prefix.trim().split(' ');
+  const kind = words.pop()!;
+  return `${countLabel(n, kind)}${words.length > 0 ? ` to ${words.join(' ')}` : ''}`;
+}
+
+/** `update hook "x"` → update hook `x`: the name as code, whatever it holds. */
+function subjectMarkdown(subject: string): string {
+  const { prefix, name } = splitSubject(subject);
+  return prefix ? `${prefix}${inlineCode(name)}` : escapeHtml(subject);
+}
+
+function warningsSection(groups: readonly WarningGroup[]): Section | undefined {
+  // Blast radius first (groupWarnings orders it so): an instance-wide change is what a reviewer most needs to see.
+  if (groups.length === 0) return undefined;
   return {
     head: '**Warnings**\n\n',
-    items,
+    items: groups.map((group) => {
+      const message = escapeHtml(group.message);
+      const said = group.blast ? `**${message}**` : message;
+      if (group.subjects.length === 0) return `- ⚠ ${said}\n`;
+      if (group.subjects.length === 1) return `- ⚠ ${subjectMarkdown(group.subjects[0]!)}: ${said}\n`;
+      // `200 hooks to create: …: a, b, c` rather than `create hook a, create hook b, …`, when they share the words.
+      const [first, ...others] = group.subjects.map(splitSubject);
+      const alike = first !== undefined && others.every((other) => other.prefix === first.prefix);
+      const label = alike && first.prefix ? countedPrefix(group.subjects.length, first.prefix) : subjectsLabel(group);
+      const headline = group.blast ? `**${label}: ${message}**` : `${label}: ${message}`;
+      const names = alike
+        ? group.subjects.map((subject) => inlineCode(splitSubject(subject).name))
+        : group.subjects.map(subjectMarkdown);
+      return `- ⚠ ${headline}: ${names.join(', ')}\n`;
+    }),
     tail: '\n',
     omitted: (n) => `- … and ${countLabel(n, 'more warning')}\n`,
   };
@@ -203,7 +329,13 @@ function diffLines(op: Operation, nested = false): string {
   const indent = nested ? '  ' : '';
   const what = op.kind === 'override' && nested ? describeNestedOverride(op) : describeOperation(op);
   const title = `${marker} ${indent}${what}${op.reason ? `  (${op.reason})` : ''}`;
-  const details = operationDetails(op).map((line) => `${marker}     ${indent}${line.text}`);
+  // Warnings are in their own section above, once each; the diff holds the changes alone.
+  // A create's name is its title already.
+  const details = operationDetails(op, { aligned: false })
+    .filter(
+      (line) => line.style === 'field' && !(op.action === 'create' && line.text === `name: ${JSON.stringify(op.key)}`),
+    )
+    .map((line) => `${marker}   ${indent}${line.text}`);
   return [title, ...details].map(oneLine).join('\n') + '\n';
 }
 

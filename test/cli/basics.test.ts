@@ -127,6 +127,20 @@ describe.concurrent('validate', () => {
     }
   });
 
+  it('warns of a secret written in the file, on stderr with its line, and still exits 0', async () => {
+    const path = fixture('secrets.yml');
+    const run = await runCli(['validate', '--config', path], {
+      env: { GHES_AUDIT_HOOK_SECRET: 'validate-canary-secret-31c4', REGION: 'eu' },
+    });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(
+      `${path}:11:13: warning: webhook "https://e.example.com/literal-dollar": secret is written in the config in ` +
+        'plain text, so everyone who can read the repository knows it\n' +
+        '  hint: keep it in an environment variable (an Actions secret) and write `secret: ${NAME}`\n',
+    );
+    expect(run.stdout).toMatch(/valid \(0 environments, 0 hooks, 5 webhooks\)/);
+  });
+
   it('a missing config file exits 1 naming it', async ({ onTestFinished }) => {
     const fx = scoped(onTestFinished);
     const run = await runCli(['validate'], { cwd: fx.tempDir() });
@@ -153,7 +167,9 @@ describe.concurrent('dist/cli.js is self-contained', () => {
     expect(validate.code).toBe(0);
 
     // The network half too: Octokit, retries and all, from the one file.
-    const sim = await fx.simulator();
+    const sim = await fx.simulator({
+      initialState: { repositories: [{ full_name: 'DevIT/hooks', files: ['scripts/commit_check.sh'] }] },
+    });
     const plan = await runCli(['plan', '--config', example('minimal.yml'), '--format', 'json'], {
       cli,
       cwd: dir,

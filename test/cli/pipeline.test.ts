@@ -362,7 +362,7 @@ webhooks:
 
     it('--api-url wins over GHES_API_URL', async ({ onTestFinished }) => {
       const fx = scoped(onTestFinished);
-      const sim = await fx.simulator();
+      const sim = await fx.simulator({ initialState: SCRIPTS });
       const run = await runCliInProcess(['plan', '--config', MINIMAL, '--api-url', sim.url], {
         env: { GHES_API_URL: `http://127.0.0.1:${await closedPort()}/api/v3`, GHES_TOKEN: sim.adminToken },
       });

@@ -1,4 +1,7 @@
 // Secrets: read from the environment only where allowed, held as Secret objects, and never printed.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadDesiredState, secretValues } from '../../src/config/load.js';
@@ -20,6 +23,21 @@ describe('webhook secrets', () => {
     expect(empty?.secret?.isEmpty).toBe(true);
     expect(missing?.secret).toBeUndefined();
     expect(literal?.secret?.reveal()).toBe('${NOT_A_REFERENCE}');
+  });
+
+  it('written out in the file are warned about, located; read from the environment they are not', async () => {
+    const state = await loadDesiredState(fixture('secrets.yml'), { env: ENV });
+    const file = fixture('secrets.yml');
+    // Only the `$${NOT_A_REFERENCE}` entry holds its value in the file; `""` (no secret) is not a secret.
+    expect(state.warnings).toEqual([
+      {
+        severity: 'warning',
+        subject: 'webhook "https://e.example.com/literal-dollar"',
+        message: 'secret is written in the config in plain text, so everyone who can read the repository knows it',
+        location: { file, line: 11, column: 13 },
+        hint: 'keep it in an environment variable (an Actions secret) and write `secret: ${NAME}`',
+      },
+    ]);
   });
 
   it('are read from process.env when no env is passed', async () => {
@@ -68,5 +86,39 @@ describe('webhook secrets', () => {
   it('in a file with many errors around them are all reported', async () => {
     const failure = await configErrorOf(fixture('secret-leak.yml'), { env: { LEAK_CANARY: 'canary-from-env-7f3a' } });
     expect(failure.diagnostics.map((d) => d.location?.line)).toEqual([5, 6, 9, 9, 10, 12, 14, 16, 18]);
+  });
+});
+
+describe('insecure_ssl', () => {
+  it('is warned about on every webhook the config keeps, at its line, changed or not', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ghes-gitops-insecure-'));
+    const file = join(dir, 'ghes-gitops.yml');
+    await writeFile(
+      file,
+      [
+        'version: 1',
+        'webhooks:',
+        '  - url: https://a.example.com',
+        '    insecure_ssl: true',
+        '  - url: https://b.example.com',
+        '    insecure_ssl: true',
+        '    absent: true',
+        '  - url: https://c.example.com',
+        '',
+      ].join('\n'),
+    );
+    try {
+      const state = await loadDesiredState(file, { env: {} });
+      expect(state.warnings).toEqual([
+        expect.objectContaining({
+          severity: 'warning',
+          subject: 'webhook "https://a.example.com"',
+          message: 'insecure_ssl: true: deliveries do not verify the TLS certificate of this URL',
+          location: { file, line: 4, column: 19 },
+        }),
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

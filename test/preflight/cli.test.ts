@@ -33,3 +33,64 @@ describe('apply --skip-preflight (dist/cli.js)', () => {
     expect(sim.state.hooks().map((h) => h.name)).toEqual(['Missing', 'Plain']);
   });
 });
+
+describe('plan shows what apply would refuse (dist/cli.js)', () => {
+  it('a missing script fails the plan (exit 1, even with --detailed-exitcode), in text and JSON', async () => {
+    const sim = await simulator({
+      initialState: { repositories: [{ full_name: 'platform/hooks', files: { 'ok.sh': { executable: true } } }] },
+    });
+    const configPath = await writeConfig({
+      version: 1,
+      hooks: [
+        { name: 'Missing', script: 'missing.sh', script_repository: 'platform/hooks', environment: 'Default' },
+        { name: 'Fine', script: 'ok.sh', script_repository: 'platform/hooks', environment: 'Default' },
+      ],
+    });
+    const env = { GHES_API_URL: sim.url, GHES_TOKEN: TOKEN };
+    const problem = `${configPath}:3:5: hook "Missing": script missing.sh not found on the default branch (main) of platform/hooks`;
+
+    for (const extra of [[], ['--detailed-exitcode']]) {
+      const text = await runCli(['plan', '--config', configPath, ...extra], { env });
+      expect(text.code, text.stderr).toBe(1);
+      expect(text.stdout).toContain('Plan: 2 to create, 0 to update, 0 to delete, 0 to download.');
+      expect(text.stdout).toContain('✗ Apply would refuse this plan (1 problem)');
+      expect(text.stdout).toContain(`  ${problem}\n      hint: GHES runs hook scripts from the default branch only`);
+      expect(text.stderr).toContain('apply would refuse this plan (1 problem');
+    }
+    const json = await runCli(['plan', '--config', configPath, '--format', 'json'], { env });
+    expect(json.code).toBe(1);
+    const document = JSON.parse(json.stdout) as { errors: { message: string; location?: object }[] };
+    expect(document.errors).toEqual([
+      expect.objectContaining({
+        message: 'hook "Missing": script missing.sh not found on the default branch (main) of platform/hooks',
+        location: { file: configPath, line: 3, column: 5 },
+      }),
+    ]);
+    const markdown = await runCli(['plan', '--config', configPath, '--format', 'markdown'], { env });
+    expect(markdown.code).toBe(1);
+    expect(markdown.stdout).toContain('**⛔ Apply would refuse this plan (1 problem)');
+
+    const skipped = await runCli(['plan', '--config', configPath, '--skip-preflight', '--detailed-exitcode'], { env });
+    expect(skipped.code, skipped.stderr).toBe(2);
+    expect(skipped.stdout).not.toContain('Apply would refuse');
+    expect(skipped.stdout).toContain('hook scripts were not checked (skip-preflight)');
+    expect(sim.requests.entries.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+
+  it('a mass delete fails the plan; --allow-mass-delete lets it through, with a warning', async () => {
+    const sim = await simulator({
+      initialState: { webhooks: [{ url: 'https://hooks.example.com/1' }, { url: 'https://hooks.example.com/2' }] },
+    });
+    const configPath = await writeConfig({ version: 1, prune: true });
+    const env = { GHES_API_URL: sim.url, GHES_TOKEN: TOKEN };
+    const refused = await runCli(['plan', '--config', configPath, '--detailed-exitcode'], { env });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('  the plan deletes all 2 live global webhooks: apply refuses a mass delete');
+    const allowed = await runCli(['plan', '--config', configPath, '--detailed-exitcode', '--allow-mass-delete'], {
+      env,
+    });
+    expect(allowed.code, allowed.stderr).toBe(2);
+    expect(allowed.stdout).toContain('the plan deletes all 2 live global webhooks; allowed (allow-mass-delete)');
+    expect(sim.requests.entries.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+});

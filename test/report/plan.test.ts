@@ -145,7 +145,7 @@ describe('renderPlanMarkdown', () => {
       '<details><summary>Pre-receive environments: 1 to create, 1 to update, 1 to download</summary>\n\n```diff\n! update environment "node-20"  (renamed from "node")\n',
     );
     expect(md).toContain('- delete webhook "https://gone.example.com"  (pruned)\n');
-    expect(md).toContain('! update hook "size"\n!     enforcement: "disabled" → "testing"\n');
+    expect(md).toContain('! update hook "size"\n!   enforcement: "disabled" → "testing"\n');
     expect(md).toContain(
       '<summary>Not managed (prune is off): 1 live object left alone</summary>\n\n- environment `legacy` (id 3)\n',
     );
@@ -159,7 +159,7 @@ describe('renderPlanMarkdown', () => {
     const blast = md.indexOf('- ⚠ delete hook `old`: **removes an enforced check from every repository**');
     expect(blast).toBeGreaterThan(0);
     expect(blast).toBeLessThan(firstDetails);
-    const insecure = md.indexOf('- ⚠ create webhook `https://audit.example.com/hook`: insecure_ssl: true');
+    const insecure = md.indexOf('- ⚠ webhook `https://audit.example.com/hook`: insecure_ssl: true');
     // Blast radius before ordinary warnings, though the webhook comes first in execution order.
     expect(insecure).toBeGreaterThan(blast);
     expect(insecure).toBeLessThan(firstDetails);
