@@ -9,6 +9,11 @@ export interface PullRequestRef {
   number: number;
   /** The head commit the plan is for, when the payload names it. */
   headSha?: string;
+  /**
+   * The head branch lives in another repository (a fork): GitHub gives such `pull_request` runs no secrets and a
+   * read-only token.
+   */
+  fromFork?: boolean;
 }
 
 export interface RunnerContext {
@@ -26,6 +31,12 @@ export interface RunnerContext {
   sha?: string;
   /** `GITHUB_API_URL`: the API of the host that holds the config repository, where the comment goes. */
   apiUrl?: string;
+  /** `GITHUB_REF`, e.g. `refs/heads/main`; empty outside Actions. */
+  ref: string;
+  /** `repository.default_branch` from the event payload. */
+  defaultBranch?: string;
+  /** `GITHUB_REPOSITORY`, split: where the config lives (and its pull requests). */
+  repository?: { owner: string; repo: string };
 }
 
 export function readRunnerContext(env: Record<string, string | undefined> = process.env): RunnerContext {
@@ -36,13 +47,20 @@ export function readRunnerContext(env: Record<string, string | undefined> = proc
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
   return {
     eventName,
-    ...(owner && repo && number !== undefined && { pullRequest: { owner, repo, number, headSha: headSha(payload) } }),
+    ...(owner &&
+      repo &&
+      number !== undefined && {
+        pullRequest: { owner, repo, number, headSha: headSha(payload), fromFork: fromFork(payload) },
+      }),
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
     runnerTemp: env.RUNNER_TEMP || tmpdir(),
     ...(env.GITHUB_REPOSITORY &&
       env.GITHUB_RUN_ID && { runUrl: `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` }),
     ...(env.GITHUB_SHA && { sha: env.GITHUB_SHA }),
     ...(env.GITHUB_API_URL && { apiUrl: env.GITHUB_API_URL }),
+    ref: env.GITHUB_REF ?? '',
+    ...(defaultBranch(payload) !== undefined && { defaultBranch: defaultBranch(payload) }),
+    ...(owner && repo && { repository: { owner, repo } }),
   };
 }
 
@@ -74,4 +92,20 @@ export function pullRequestNumber(payload: Payload): number | undefined {
 function headSha(payload: Payload): string | undefined {
   const sha = record(record(payload.pull_request)?.head)?.sha;
   return typeof sha === 'string' ? sha : undefined;
+}
+
+function defaultBranch(payload: Payload): string | undefined {
+  const branch = record(payload.repository)?.default_branch;
+  return typeof branch === 'string' && branch !== '' ? branch : undefined;
+}
+
+/** Head and base in different repositories (or the head repository deleted): a pull request from a fork. */
+function fromFork(payload: Payload): boolean {
+  const pr = record(payload.pull_request);
+  if (!pr) return false;
+  const head = record(record(pr.head)?.repo);
+  const base = record(record(pr.base)?.repo);
+  if (!base) return false;
+  if (!head) return true;
+  return String(head.full_name).toLowerCase() !== String(base.full_name).toLowerCase();
 }

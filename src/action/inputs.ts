@@ -5,6 +5,7 @@ import * as core from '@actions/core';
 import { MAX_CONCURRENCY } from '../apply/apply.js';
 import { durationMs } from '../duration.js';
 import { UserError } from '../errors.js';
+import { parseBranchPatterns } from './branches.js';
 
 export type Mode = 'auto' | 'plan' | 'apply';
 export const MODES: readonly Mode[] = ['auto', 'plan', 'apply'];
@@ -27,6 +28,8 @@ export interface ActionSettings {
   downloadTimeoutMs: number;
   /** Apply without checking hook scripts first. */
   skipPreflight: boolean;
+  /** Branch patterns `mode: auto` applies from, beside the default branch. */
+  applyBranches: string[];
 }
 
 /** The defaults of action.yml; `api-url` and `github-token` default to the run's own values there. */
@@ -40,7 +43,13 @@ export const INPUT_DEFAULTS = {
   'allow-mass-delete': 'false',
   'download-timeout': '10m',
   'skip-preflight': 'false',
+  'apply-branches': '',
 } as const;
+
+/** The `token` input is empty: on a pull request from a fork that is GitHub withholding secrets, not a mistake. */
+export class MissingTokenError extends UserError {
+  override readonly name = 'MissingTokenError';
+}
 
 export { MAX_CONCURRENCY };
 
@@ -54,7 +63,7 @@ export function getSettings(env: Record<string, string | undefined> = process.en
   const githubToken = core.getInput('github-token');
   if (githubToken) core.setSecret(githubToken);
   if (!token) {
-    throw new UserError(
+    throw new MissingTokenError(
       "the `token` input is required: a site administrator's personal access token (classic) with the " +
         'site_admin scope, e.g. `token: ${{ secrets.GHES_ADMIN_TOKEN }}`',
     );
@@ -76,6 +85,7 @@ export function getSettings(env: Record<string, string | undefined> = process.en
     ),
     downloadTimeoutMs: parseDuration(input('download-timeout') || INPUT_DEFAULTS['download-timeout']),
     skipPreflight: parseBoolean('skip-preflight', input('skip-preflight') || INPUT_DEFAULTS['skip-preflight']),
+    applyBranches: parseBranchPatterns(input('apply-branches') || INPUT_DEFAULTS['apply-branches']),
   };
 }
 

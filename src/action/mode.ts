@@ -1,6 +1,8 @@
-// What a run does, from the `mode` input and the event that started the workflow. Pure.
-// The one hard rule: nothing is ever applied from a pull request (safe-settings#378 applied on pull_request).
+// What a run does, from the `mode` input, the event that started the workflow and the branch it is on. Pure.
+// The one hard rule: nothing is ever applied from a pull request (safe-settings#378 applied on pull_request); and
+// `mode: auto` applies only from the default branch (or `apply-branches`): what was reviewed and merged.
 import { UserError } from '../errors.js';
+import { notAppliedBecause, type BranchContext } from './branches.js';
 import type { Mode } from './inputs.js';
 
 export interface RunKind {
@@ -8,6 +10,8 @@ export interface RunKind {
   action: 'plan' | 'apply';
   /** A scheduled run: a plan is a drift check, an apply is a drift correction. */
   drift: boolean;
+  /** Why `mode: auto` plans where it would otherwise apply (a push to a branch that is not applied from). */
+  notApplied?: string;
 }
 
 /** Events that run on code that is not merged yet: planning is all they may do. */
@@ -22,7 +26,7 @@ export const PULL_REQUEST_EVENTS: readonly string[] = [
 /** `mode: auto`: which events apply. Everything else in auto mode is refused rather than guessed. */
 const AUTO_APPLY_EVENTS: readonly string[] = ['push', 'workflow_dispatch', 'schedule'];
 
-export function resolveRunKind(mode: Mode, eventName: string): RunKind {
+export function resolveRunKind(mode: Mode, eventName: string, branch: BranchContext): RunKind {
   const drift = eventName === 'schedule';
   if (PULL_REQUEST_EVENTS.includes(eventName)) {
     if (mode === 'apply') {
@@ -36,7 +40,11 @@ export function resolveRunKind(mode: Mode, eventName: string): RunKind {
   }
   if (mode === 'plan') return { action: 'plan', drift };
   if (mode === 'apply') return { action: 'apply', drift };
-  if (AUTO_APPLY_EVENTS.includes(eventName)) return { action: 'apply', drift };
+  if (AUTO_APPLY_EVENTS.includes(eventName)) {
+    // GitHub runs schedules on the default branch only; a push or a dispatch can be on any branch.
+    const notApplied = drift ? undefined : notAppliedBecause(branch);
+    return notApplied ? { action: 'plan', drift, notApplied } : { action: 'apply', drift };
+  }
   const event = eventName === '' ? 'no event (GITHUB_EVENT_NAME is not set)' : `a \`${eventName}\` event`;
   throw new UserError(
     `mode: auto plans on pull requests and applies on push, workflow_dispatch and schedule; this run has ${event}. ` +

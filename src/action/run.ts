@@ -35,7 +35,8 @@ import {
   type CommentTarget,
 } from './comment.js';
 import { readRunnerContext, type RunnerContext } from './context.js';
-import { getSettings, inActionTerms, type ActionSettings } from './inputs.js';
+import { getSettings, inActionTerms, MissingTokenError, type ActionSettings } from './inputs.js';
+import { applyCommentBody, applyCommentMarker, mergedPullRequest } from './apply-comment.js';
 import { describeRunKind, resolveRunKind, type RunKind } from './mode.js';
 import {
   applySummary,
@@ -107,6 +108,8 @@ interface RunState {
   settings?: ActionSettings;
   runner?: RunnerContext;
   kind?: RunKind;
+  /** The merged pull request has been told how the apply went; the failure path must not tell it twice. */
+  applyCommented?: boolean;
 }
 
 /** The entry point: everything a step does, and the one place a failure becomes a failed step. */
@@ -129,18 +132,32 @@ export async function run(options: RunOptions = {}): Promise<void> {
 
 async function execute(state: RunState): Promise<void> {
   const { redactor } = state;
-  const settings = getSettings(state.env);
-  redactor.add(settings.token, settings.githubToken);
-  state.settings = settings;
   const runner = readRunnerContext(state.env);
   state.runner = runner;
-  const kind = resolveRunKind(settings.mode, runner.eventName);
+  let settings: ActionSettings;
+  try {
+    settings = getSettings(state.env);
+  } catch (error) {
+    if (error instanceof MissingTokenError && forkWithoutSecrets(runner)) {
+      skipForkPullRequest(state, runner);
+      return;
+    }
+    throw error;
+  }
+  redactor.add(settings.token, settings.githubToken);
+  state.settings = settings;
+  const kind = resolveRunKind(settings.mode, runner.eventName, {
+    ref: runner.ref,
+    ...(runner.defaultBranch !== undefined && { defaultBranch: runner.defaultBranch }),
+    applyBranches: settings.applyBranches,
+  });
   state.kind = kind;
   const log = actionLogger(redactor);
   log.info(
     `ghes-gitops ${describeRunKind(kind)} of ${settings.config} against ${settings.apiUrl}` +
       (runner.eventName ? ` (event ${runner.eventName}, mode ${settings.mode})` : ''),
   );
+  if (kind.notApplied) core.notice(`Planned, not applied: ${kind.notApplied}.`);
   if (kind.action === 'apply' && settings.failOnChanges) {
     log.warn('fail-on-changes applies to plan runs only; this run applies, so it is ignored');
   }
@@ -213,6 +230,7 @@ async function execute(state: RunState): Promise<void> {
   }
   state.summary[at] = fitSummary((max) => applySummary(plan, result, context, max));
   log.info(applyCountLine(result));
+  await commentOnMergedPullRequest(state, { result });
   if (result.interrupted && interrupt.received) {
     state.interruptedWith = interrupt.exitCode;
     throw new InterruptedError(interrupt.received);
@@ -323,6 +341,57 @@ async function commentOnPullRequest(state: RunState, body: (target: CommentTarge
   }
 }
 
+/** A pull request from a fork runs without secrets: no token, and nothing can be planned. Not a failure. */
+function forkWithoutSecrets(runner: RunnerContext): boolean {
+  return runner.pullRequest?.fromFork === true && runner.eventName !== 'pull_request_target';
+}
+
+function skipForkPullRequest(state: RunState, runner: RunnerContext): void {
+  const message =
+    `pull request #${runner.pullRequest!.number} comes from a fork, and GitHub gives workflows on pull requests ` +
+    'from forks no secrets, so the `token` input is empty: nothing was planned and nothing was sent. The plan is ' +
+    'made when a maintainer merges it (or pushes the branch to this repository).';
+  core.notice(`Skipped: ${message}`);
+  state.summary.push(
+    `## ghes-gitops plan\n\n**Skipped**: ${message} Do not switch to \`pull_request_target\` to get the secret: ` +
+      "that runs the fork's configuration with the site-admin token (see the README's Security section).\n",
+  );
+}
+
+/**
+ * After an apply from a push, tells the pull request that was merged what happened to the instance. Best effort:
+ * a comment that cannot be posted is a warning, and a push with no merged pull request behind it gets none.
+ */
+async function commentOnMergedPullRequest(
+  state: RunState,
+  outcome: { result: ApplyResult } | { failure: string },
+): Promise<void> {
+  const { settings, runner, redactor } = state;
+  if (!settings?.comment || !runner || runner.eventName !== 'push' || !runner.sha || !runner.repository) return;
+  if (state.applyCommented || !settings.githubToken) return;
+  state.applyCommented = true;
+  const github = createGitHubClient(settings.githubToken, runner.apiUrl);
+  const target = commentTarget(settings);
+  try {
+    const pull = await mergedPullRequest(github, runner.repository, runner.sha);
+    if (!pull) {
+      core.info(`no merged pull request contains ${runner.sha.slice(0, 7)}: no apply comment`);
+      return;
+    }
+    const body = applyCommentBody(outcome, target, runner.sha, commentLinks(runner));
+    const posted = await upsertComment(github, pull, applyCommentMarker(target, runner.sha), redactor.redact(body));
+    core.info(`${posted.action} the apply comment on pull request #${pull.number}: ${posted.url}`);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    core.warning(
+      redactor.redact(
+        `could not comment the apply result on the merged pull request: ${message}. Give the job ` +
+          '`permissions: pull-requests: write`; the result is in the job summary.',
+      ),
+    );
+  }
+}
+
 function logApplyEvent(event: ApplyEvent, log: Logger): void {
   if (event.type === 'download-progress') {
     log.info(`  ↓ ${event.operation.key}: download ${event.state}`);
@@ -369,6 +438,9 @@ async function reportFailure(error: unknown, state: RunState): Promise<string> {
     state.summary.push(summaryHeading(context));
   }
   state.summary.push(failureSection(redactor.redact(details)));
+  if (state.kind?.action === 'apply') {
+    await commentOnMergedPullRequest(state, { failure: redactor.redact(details) });
+  }
   // A plan that was shown (changes found, or refusals listed in it) stays in the comment; any other failure replaces it.
   if (
     state.kind?.action === 'plan' &&

@@ -42,12 +42,15 @@ function planSection(plan: Plan, title: string, maxLength: number, findings?: Fi
 /** A plan run: on a schedule it is a detect-only drift check. */
 export function planSummary(plan: Plan, context: SummaryContext, maxLength = 600_000): string {
   const changes = plan.operations.length;
+  const notApplied = context.kind.notApplied
+    ? `**Planned, not applied**: ${escapeHtml(context.kind.notApplied)}.\n\n`
+    : '';
   const lead = context.kind.drift
     ? changes > 0
       ? `**Drift found**: the live configuration differs from the desired state (${changes} operation${changes === 1 ? '' : 's'} would bring it back). Nothing was changed: this run only plans.\n\n`
       : '**No drift**: the live configuration matches the desired state.\n\n'
     : '';
-  return summaryHeading(context) + lead + planSection(plan, 'Plan', maxLength, context.findings);
+  return summaryHeading(context) + notApplied + lead + planSection(plan, 'Plan', maxLength, context.findings);
 }
 
 /** An apply run (a drift correction on a schedule): the outcome first, then the plan it carried out. */

@@ -5,6 +5,7 @@ import { issueCommentRoutes } from './issue-comments.js';
 import { DOCS, MESSAGES } from './messages.js';
 import { overrideRoutes } from './overrides.js';
 import { preReceiveHookRoutes } from './pre-receive-hooks.js';
+import { pullRequestRoutes } from './pull-requests.js';
 import { repositoryRoutes } from './repositories.js';
 import { notFound, type ApiRequest, type ApiResponse, type Route, type RouteContext } from './route.js';
 import { SimNotFoundError, SimValidationError } from './state.js';
@@ -51,6 +52,7 @@ export const ROUTES: readonly Route[] = [
   ...webhookRoutes,
   ...repositoryRoutes,
   ...issueCommentRoutes,
+  ...pullRequestRoutes,
 ];
 
 /** The route for a method and path, or undefined (GitHub answers 404 for an unknown method too). */

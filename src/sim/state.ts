@@ -3,6 +3,7 @@
 import { isoTime, systemClock, type Clock } from './clock.js';
 import { GitObjects, type GitCommit } from './git.js';
 import { IssueCommentStore, IssueStore } from './issue-comments.js';
+import { PullRequestStore } from './pull-requests.js';
 import { MESSAGES, type ErrorResource } from './messages.js';
 import { SimOverrides } from './overrides.js';
 import {
@@ -138,6 +139,8 @@ export class SimStateStore {
   readonly #git = new GitObjects();
   /** Lower-cased full_name -> the default branch's head for the files as they are; dropped when they change. */
   readonly #defaultHeads = new Map<string, string>();
+  /** Pull requests by the commits they hold, so an apply after a merge can find the one merged. */
+  readonly pullRequests = new PullRequestStore(() => this.clock());
 
   constructor(options: StoreOptions = {}, initial?: SimStateInput) {
     this.clock = options.clock ?? systemClock;

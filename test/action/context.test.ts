@@ -39,12 +39,35 @@ describe('readRunnerContext', () => {
     });
     expect(context).toEqual({
       eventName: 'pull_request',
-      pullRequest: { owner: 'octo', repo: 'admin', number: 12, headSha: 'abc' },
+      pullRequest: { owner: 'octo', repo: 'admin', number: 12, headSha: 'abc', fromFork: false },
       workspace: '/ws',
       runnerTemp: '/tmp/runner',
       runUrl: 'https://ghes.example.com/octo/admin/actions/runs/99',
       sha: 'merge',
+      ref: '',
+      repository: { owner: 'octo', repo: 'admin' },
     });
+  });
+
+  it('reads the ref and the default branch, and tells a pull request from a fork', () => {
+    const push = readRunnerContext({
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_EVENT_PATH: eventFile({ ref: 'refs/heads/trunk', repository: { default_branch: 'trunk' } }),
+      GITHUB_REPOSITORY: 'octo/admin',
+      GITHUB_REF: 'refs/heads/trunk',
+    });
+    expect(push).toMatchObject({ ref: 'refs/heads/trunk', defaultBranch: 'trunk' });
+    const pr = (head: unknown) =>
+      readRunnerContext({
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_EVENT_PATH: eventFile({
+          pull_request: { number: 3, head: { sha: 'h', repo: head }, base: { repo: { full_name: 'Octo/Admin' } } },
+        }),
+        GITHUB_REPOSITORY: 'octo/admin',
+      }).pullRequest?.fromFork;
+    expect(pr({ full_name: 'octo/admin', fork: true })).toBe(false);
+    expect(pr({ full_name: 'someone/admin', fork: true })).toBe(true);
+    expect(pr(null)).toBe(true);
   });
 
   it('has no pull request on push, and survives a missing or broken payload', () => {

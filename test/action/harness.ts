@@ -20,6 +20,8 @@ export const WEBHOOK_SECRET = 'whsec-Sup3r-Secret-Value-DoNotLeak';
 
 export const REPOSITORY = 'octo-org/ghes-admin';
 export const PR_NUMBER = 42;
+/** GITHUB_SHA of every run: the pushed commit, or the pull request's merge commit. */
+export const HEAD_SHA = 'fedcba9876543210fedcba9876543210fedcba98';
 
 /** Registers a cleanup for the end of the current test: the test context's `onTestFinished`, so that tests can run
  * concurrently (a shared afterEach cannot tell which test a simulator belongs to). */
@@ -108,11 +110,20 @@ export interface StepOptions {
   env?: Record<string, string>;
 }
 
-export function pullRequestPayload(number = PR_NUMBER): Record<string, unknown> {
+export function pullRequestPayload(number = PR_NUMBER, fromFork = false): Record<string, unknown> {
   return {
     action: 'synchronize',
     number,
-    pull_request: { number, head: { sha: 'abc1234def5678900000000000000000000000000', ref: 'change-hooks' } },
+    pull_request: {
+      number,
+      head: {
+        sha: 'abc1234def5678900000000000000000000000000',
+        ref: 'change-hooks',
+        repo: { full_name: fromFork ? 'someone/ghes-admin' : REPOSITORY },
+      },
+      base: { ref: 'main', repo: { full_name: REPOSITORY } },
+    },
+    repository: { full_name: REPOSITORY, default_branch: 'main' },
   };
 }
 
@@ -124,8 +135,10 @@ export async function runnerEnvironment(
   const eventPath = join(temp, 'event.json');
   const outputPath = join(temp, 'output.txt');
   const summaryPath = join(temp, 'summary.md');
+  const pullRequest = options.event.startsWith('pull_request');
   const payload =
-    options.payload ?? (options.event.startsWith('pull_request') ? pullRequestPayload() : { ref: 'refs/heads/main' });
+    options.payload ??
+    (pullRequest ? pullRequestPayload() : { ref: 'refs/heads/main', repository: { default_branch: 'main' } });
   await writeFile(eventPath, JSON.stringify(payload));
   await writeFile(outputPath, '');
   await writeFile(summaryPath, '');
@@ -148,7 +161,8 @@ export async function runnerEnvironment(
     GITHUB_SERVER_URL: 'https://github.example.com',
     GITHUB_REPOSITORY: REPOSITORY,
     GITHUB_RUN_ID: '1234',
-    GITHUB_SHA: 'fedcba9876543210fedcba9876543210fedcba98',
+    GITHUB_SHA: HEAD_SHA,
+    GITHUB_REF: pullRequest ? `refs/pull/${PR_NUMBER}/merge` : 'refs/heads/main',
     GITHUB_WORKSPACE: options.ws.dir,
     RUNNER_TEMP: join(temp, 'runner-temp'),
     ...options.env,

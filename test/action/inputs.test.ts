@@ -45,6 +45,7 @@ describe('getSettings', () => {
       allowMassDelete: false,
       downloadTimeoutMs: 600_000,
       skipPreflight: false,
+      applyBranches: [],
     });
   });
 

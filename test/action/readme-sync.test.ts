@@ -35,7 +35,11 @@ function table(heading: string): string[][] {
   return rows.slice(2);
 }
 
-const unquote = (cell: string) => cell.replace(/^`(.*)`$/, '$1');
+/** `` `x` `` → x; `` `""` `` → the empty string, as action.yml writes `default: ''`. */
+const unquote = (cell: string) => {
+  const text = cell.replace(/^`(.*)`$/, '$1');
+  return text === '""' ? '' : text;
+};
 
 describe('README ↔ action.yml', () => {
   it('the section exists between its markers', () => {

@@ -4,12 +4,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { globMatches } from '../../src/action/branches.js';
 import { ROOT } from './harness.js';
 
 /** The parts of a workflow file these checks read. */
 interface Step {
   uses?: string;
   with?: Record<string, string>;
+  env?: Record<string, string>;
 }
 interface Concurrency {
   group: string;
@@ -17,6 +19,7 @@ interface Concurrency {
 }
 interface Job {
   steps: Step[];
+  'timeout-minutes'?: number;
   concurrency?: Concurrency;
   strategy?: { matrix: { include: Record<string, string>[] } };
 }
@@ -44,6 +47,18 @@ function ourSteps(workflow: Workflow): Step[] {
   );
 }
 
+/** Every `${VAR}` the example configs read. */
+const CONFIG_VARIABLES = [
+  ...[
+    'ghes-gitops.yml',
+    'minimal.yml',
+    ...readdirSync(join(ROOT, 'examples', 'multi-file')).map((f) => `multi-file/${f}`),
+  ]
+    .map((file) => readFileSync(join(ROOT, 'examples', file), 'utf8'))
+    .join('\n')
+    .matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g),
+].map((m) => m[1]!);
+
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const section = readme.slice(readme.indexOf('<!-- action:start -->'), readme.indexOf('<!-- action:end -->'));
 const readmeWorkflow = /```yaml\n(# \.github\/workflows\/[\s\S]*?)```/.exec(section)?.[1];
@@ -68,17 +83,19 @@ describe('example workflows', () => {
     const pullRequests = events.some((event) => event.startsWith('pull_request'));
     const steps = ourSteps(workflow);
 
-    it('uses the Action by a major-version tag, with inputs action.yml declares and the token from a secret', () => {
+    it('pins the Action by commit SHA (there is no v1 tag), with inputs action.yml declares and the token from a secret', () => {
       expect(steps.length).toBeGreaterThan(0);
+      expect(text).not.toMatch(/ghes-gitops\/ghes-gitops@v\d/);
       for (const step of steps) {
-        expect(step.uses).toBe('ghes-gitops/ghes-gitops@v1');
+        expect(step.uses).toMatch(/^ghes-gitops\/ghes-gitops@[0-9a-f]{40}$/);
         for (const name of Object.keys(step.with ?? {})) expect(inputs, name).toContain(name);
         expect(step.with?.token).toMatch(/^\$\{\{ secrets[.[]/);
       }
     });
 
-    it('asks for contents: read, and pull-requests: write only where it comments', () => {
-      const expected = pullRequests ? { contents: 'read', 'pull-requests': 'write' } : { contents: 'read' };
+    it('asks for contents: read, and pull-requests: write only where it comments (plans, and applies after a merge)', () => {
+      const comments = pullRequests || events.includes('push');
+      const expected = comments ? { contents: 'read', 'pull-requests': 'write' } : { contents: 'read' };
       expect(workflow.permissions).toEqual(expected);
     });
 
@@ -99,6 +116,33 @@ describe('example workflows', () => {
     it('never asks to apply from a pull request', () => {
       if (pullRequests) for (const step of steps) expect(step.with?.mode).not.toBe('apply');
     });
+
+    it('sets only the secret variables the example configs read', () => {
+      for (const step of steps) {
+        for (const name of Object.keys(step.env ?? {})) expect(CONFIG_VARIABLES, name).toContain(name);
+      }
+    });
+
+    it('bounds every job with timeout-minutes', () => {
+      for (const [name, job] of Object.entries(workflow.jobs)) expect(job['timeout-minutes'], name).toBeGreaterThan(0);
+    });
+
+    it('triggers on changes to the config it uses and to its own file, where it filters by paths', () => {
+      const own = /^# (\.github\/workflows\/[\w.-]+\.yml)$/m.exec(text)?.[1];
+      expect(own, 'a first line naming where the file goes').toBeDefined();
+      for (const event of ['pull_request', 'push']) {
+        const paths = (workflow.on[event] as { paths?: string[] } | null)?.paths;
+        if (!paths) continue;
+        expect(paths, event).toContain(own);
+        for (const step of steps) {
+          const config = (step.with?.config ?? 'ghes-gitops.yml').replace(/\$\{\{[^}]*\}\}/g, 'x');
+          expect(
+            paths.some((pattern) => globMatches(pattern, config) || globMatches(pattern, `${config}/x.yml`)),
+            `${event}: ${config}`,
+          ).toBe(true);
+        }
+      }
+    });
   });
 
   it('runs one job per instance, each with its own config directory, API URL and token secret', () => {
@@ -115,6 +159,11 @@ describe('example workflows', () => {
       token: '${{ secrets[matrix.token_secret] }}',
     });
     expect(job.concurrency!.group).toContain('${{ matrix.instance }}');
+  });
+
+  it('can correct drift on demand as well as on the hour', () => {
+    const workflow = load(readFileSync(join(dir, 'drift-correction.yml'), 'utf8'));
+    expect(Object.keys(workflow.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
   });
 
   it('shares one apply group between apply-on-push and drift-correction', () => {
