@@ -2,7 +2,7 @@
 // once with every object it concerns (40 hooks going instance-wide are one warning listing 40 hooks, not 40).
 import type { Diagnostic, SourceLocation } from '../errors.js';
 import type { Operation, Plan } from '../plan/types.js';
-import { countLabel, describeOperation } from './format.js';
+import { countLabel } from './format.js';
 
 /** A plan's review (src/reconcile.ts `PlanReview`), as the renderers need it. */
 export interface Findings {
@@ -66,7 +66,7 @@ export function groupWarnings(plan: Plan, findings: Findings = NO_FINDINGS): War
     }
   };
   for (const op of plan.operations) {
-    if (op.blastRadius) add(op.blastRadius, true, describeOperation(op), undefined, { op });
+    if (op.blastRadius) add(op.blastRadius, true, `${op.action} ${objectOf(op)}`, undefined, { op });
   }
   for (const op of plan.operations) {
     for (const warning of op.warnings) add(warning, false, objectOf(op), objectOf(op), { op });
@@ -80,7 +80,7 @@ export function groupWarnings(plan: Plan, findings: Findings = NO_FINDINGS): War
 
 /** `40 hooks`, `2 objects`: how many things a group speaks of, by kind when they share one. */
 export function subjectsLabel(group: WarningGroup): string {
-  const kinds = new Set(group.subjects.map((subject) => /(environment|hook|webhook) "/.exec(subject)?.[1]));
+  const kinds = new Set(group.subjects.map((subject) => /([a-z]+) "/.exec(subject)?.[1]));
   const [kind] = kinds;
   return countLabel(group.subjects.length, kinds.size === 1 && kind ? kind : 'object');
 }

@@ -249,8 +249,8 @@ function refusalSection(findings: Findings): Section | undefined {
 
 /** `update hook "x"` → `update hook ` and `x`. */
 function splitSubject(subject: string): { prefix: string; name: string } {
-  const m = /^([a-z ]*)"(.*)"$/.exec(subject);
-  return m ? { prefix: m[1]!, name: m[2]! } : { prefix: '', name: subject };
+  const m = /^([a-z ]*)("(?:[^"\\]|\\.)*")$/.exec(subject);
+  return m ? { prefix: m[1]!, name: JSON.parse(m[2]!) as string } : { prefix: '', name: subject };
 }
 
 /** (200, `create hook `) → `200 hooks to create`; (2, `webhook `) → `2 webhooks`. */

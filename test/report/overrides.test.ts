@@ -90,7 +90,7 @@ describe('overrides in the plan formats', () => {
     expect(markdown).toContain(
       '<summary>Pre-receive hooks: 1 to update; overrides: 1 to create, 1 to update, 1 to delete</summary>',
     );
-    expect(markdown).toContain('! update hook "Check Commits"\n!     enforcement: "testing" → "enabled"\n');
+    expect(markdown).toContain('! update hook "Check Commits"\n!   enforcement: "testing" → "enabled"\n');
     expect(markdown).toContain('+   create override in organization "acme"  (now inherits "testing" from the hook)\n');
     expect(markdown).toContain('# hook "Other":\n!   update override in organization "legacy"\n');
     expect(markdown).toContain(
