@@ -14,7 +14,9 @@ import {
   CONFIG,
   fixtures,
   GITHUB_TOKEN,
+  HEAD_SHA,
   PR_NUMBER,
+  pullRequestPayload,
   REPOSITORY,
   SECRET_ENV,
   WEBHOOK_SECRET,
@@ -154,7 +156,8 @@ describe('pull_request', () => {
         `    script_repository: DevIT/hooks\n    environment: Default\n    enforcement: enabled\n`,
     ).join('');
     const { fx, sim, ws } = await setup(onTestFinished, { 'ghes-gitops.yml': `version: 1\nhooks:\n${hooks}` });
-    const step = await runInProcess({ fx, sim, ws, event: 'pull_request' });
+    // The scripts do not exist: the size of the comment is the point here, not preflight.
+    const step = await runInProcess({ fx, sim, ws, event: 'pull_request', inputs: { 'skip-preflight': 'true' } });
     expect(step.code).toBe(0);
     expect(step.outputs.creates).toBe('1500');
     expect(comments(sim)).toHaveLength(1);
@@ -205,6 +208,172 @@ describe('push', () => {
     expect(step.summary).toContain('**Failures**');
     expect(step.failed).toMatch(/^1 operation\(s\) failed/);
     expect(setFailed).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('plans that apply would refuse', () => {
+  it('a pull request with a missing hook script: the plan is shown with the problem, and the check fails', async ({
+    onTestFinished,
+  }) => {
+    const { fx, sim, ws } = await setup(onTestFinished, {
+      'ghes-gitops.yml': CONFIG.replace('scripts/commit_check.sh', 'scripts/missing.sh'),
+    });
+    const step = await runInProcess({ fx, sim, ws, event: 'pull_request', env: SECRET_ENV });
+    expect(step.code).toBe(1);
+    expect(step.outputs).toMatchObject({ 'has-changes': 'true', creates: '2' });
+    const annotation = step.log.find((line) => line.properties?.title === 'ghes-gitops: apply would refuse this plan');
+    expect(annotation).toMatchObject({
+      level: 'error',
+      message: expect.stringMatching(/^hook "Check Commits": script scripts\/missing\.sh not found/) as string,
+      properties: { file: 'ghes-gitops.yml', startLine: 3, startColumn: 5 },
+    });
+    expect(step.failed).toBe('1 problem apply would refuse. Nothing was sent.');
+    // The comment is the plan, with the refusal first: not replaced by a bare error message.
+    const [comment] = comments(sim);
+    expect(comment!.body).toContain('**⛔ Apply would refuse this plan (1 problem)');
+    expect(comment!.body).toContain('Plan: 2 to create, 0 to update, 0 to delete, 0 to download.');
+    expect(step.summary).toContain('**⛔ Apply would refuse this plan (1 problem)');
+    const planFile = JSON.parse(readFileSync(step.outputs['plan-file']!, 'utf8')) as { errors: unknown[] };
+    expect(planFile.errors).toHaveLength(1);
+    expect(adminMutations(sim)).toEqual([]);
+
+    // skip-preflight applies to the plan as to apply.
+    const skipped = await runInProcess({
+      fx,
+      sim,
+      ws,
+      event: 'pull_request',
+      env: SECRET_ENV,
+      inputs: { 'skip-preflight': 'true' },
+    });
+    expect(skipped.code).toBe(0);
+    expect(comments(sim)[0]!.body).not.toContain('Apply would refuse');
+    expect(comments(sim)[0]!.body).toContain('hook scripts were not checked (skip-preflight)');
+  });
+
+  it('a pull request that prunes most webhooks fails review unless allow-mass-delete is set', async ({
+    onTestFinished,
+  }) => {
+    const { fx, sim, ws } = await setup(onTestFinished, {
+      'ghes-gitops.yml': 'version: 1\nprune: { webhooks: true }\n',
+    });
+    sim.state.createWebhook({ url: 'https://old-1.example.com/hook', events: ['user'] });
+    sim.state.createWebhook({ url: 'https://old-2.example.com/hook', events: ['user'] });
+    const refused = await runInProcess({ fx, sim, ws, event: 'pull_request' });
+    expect(refused.code).toBe(1);
+    expect(lines(refused, 'error')).toContainEqual(
+      expect.stringMatching(
+        /^the plan deletes all 2 live global webhooks: apply refuses a mass delete\nhint: .*set `allow-mass-delete: true`/,
+      ),
+    );
+    expect(comments(sim)[0]!.body).toContain(
+      'the plan deletes all 2 live global webhooks: apply refuses a mass delete',
+    );
+    const allowed = await runInProcess({ fx, sim, ws, event: 'pull_request', inputs: { 'allow-mass-delete': 'true' } });
+    expect(allowed.code).toBe(0);
+    expect(comments(sim)[0]!.body).toContain('allowed (allow-mass-delete)');
+    expect(adminMutations(sim)).toEqual([]);
+  });
+
+  it('annotates insecure_ssl and a plain-text secret as warnings on their lines', async ({ onTestFinished }) => {
+    const config = CONFIG.replace(
+      'secret: ${AUDIT_HOOK_SECRET}',
+      'secret: plain-text-secret-value\n    insecure_ssl: true',
+    );
+    const { fx, sim, ws } = await setup(onTestFinished, { 'ghes-gitops.yml': config });
+    const step = await runInProcess({ fx, sim, ws, event: 'pull_request' });
+    expect(step.code).toBe(0);
+    const warnings = step.log.filter((line) => line.properties?.title === 'ghes-gitops: warning');
+    expect(warnings.map((w) => [w.message.split('\n')[0], w.properties?.startLine])).toEqual([
+      [
+        'webhook "https://audit.example.com/ghes": secret is written in the config in plain text, so everyone who can read the repository knows it',
+        11,
+      ],
+      [
+        'webhook "https://audit.example.com/ghes": insecure_ssl: true: deliveries do not verify the TLS certificate of this URL',
+        12,
+      ],
+    ]);
+    const body = comments(sim)[0]!.body;
+    expect(body.split('insecure_ssl: true: deliveries').length - 1).toBe(1);
+    expect(body).toContain('secret is written in the config in plain text');
+    expect(body).not.toContain('plain-text-secret-value');
+  });
+});
+
+describe('apply only what was reviewed', () => {
+  it('a push to another branch plans, says why, and changes nothing; apply-branches lets it apply', async ({
+    onTestFinished,
+  }) => {
+    const { fx, sim, ws } = await setup(onTestFinished);
+    const feature = { ref: 'refs/heads/feature/x', repository: { default_branch: 'main' } };
+    const env = { ...SECRET_ENV, GITHUB_REF: 'refs/heads/feature/x' };
+    const planned = await runInProcess({ fx, sim, ws, event: 'push', payload: feature, env });
+    expect(planned.code).toBe(0);
+    expect(lines(planned, 'notice')).toContainEqual(
+      expect.stringMatching(/^Planned, not applied: `feature\/x` is not the default branch \(`main`\)/),
+    );
+    expect(planned.summary).toContain('## ghes-gitops plan');
+    expect(planned.summary).toContain('**Planned, not applied**: `feature/x` is not the default branch (`main`)');
+    expect(planned.outputs).toMatchObject({ 'has-changes': 'true', creates: '2' });
+    const dispatched = await runInProcess({ fx, sim, ws, event: 'workflow_dispatch', payload: feature, env });
+    expect(dispatched.code).toBe(0);
+    expect(adminMutations(sim)).toEqual([]);
+
+    const inputs = { 'apply-branches': 'release/*\nfeature/*' };
+    const allowed = await runInProcess({ fx, sim, ws, event: 'push', payload: feature, env, inputs });
+    expect(allowed.code).toBe(0);
+    expect(allowed.summary).toContain('## ghes-gitops apply');
+    expect(liveHooks(sim)).toEqual([{ name: 'Check Commits', enforcement: 'testing' }]);
+  });
+
+  it('comments the result on the pull request that was merged, once per commit', async ({ onTestFinished }) => {
+    const { fx, sim, ws } = await setup(onTestFinished);
+    sim.state.pullRequests.merged(REPOSITORY, 7, HEAD_SHA);
+    sim.state.pullRequests.open(REPOSITORY, 8, [HEAD_SHA]);
+    const step = await runInProcess({ fx, sim, ws, event: 'push', env: SECRET_ENV });
+    expect(step.code).toBe(0);
+    expect(comments(sim, 8)).toEqual([]);
+    expect(comments(sim, 7)).toHaveLength(1);
+    const body = comments(sim, 7)[0]!.body;
+    expect(body).toMatch(/^### ghes-gitops apply: 127\.0\.0\.1:\d+\/api\/v3 · ghes-gitops\.yml\n/);
+    expect(body).toContain('**Done: all 2 operations succeeded.**');
+    expect(body).toContain('- ✓ create hook `Check Commits`');
+    expect(body).toContain(`Applied from ${HEAD_SHA.slice(0, 7)} after the merge`);
+    expect(body).not.toContain(WEBHOOK_SECRET);
+
+    // A rerun of the same commit edits that comment; what failed is said there too.
+    await ws.write('ghes-gitops.yml', CONFIG.replace('scripts/commit_check.sh', 'scripts/missing.sh'));
+    const failed = await runInProcess({ fx, sim, ws, event: 'push', env: SECRET_ENV });
+    expect(failed.code).toBe(1);
+    expect(comments(sim, 7)).toHaveLength(1);
+    expect(comments(sim, 7)[0]!.body).toContain('**The apply failed before changing anything, or stopped**');
+    expect(comments(sim, 7)[0]!.body).toContain('script scripts/missing.sh not found');
+  });
+
+  it('a push with no merged pull request behind it gets no comment, and no failure', async ({ onTestFinished }) => {
+    const { fx, sim, ws } = await setup(onTestFinished);
+    const step = await runInProcess({ fx, sim, ws, event: 'push', env: SECRET_ENV });
+    expect(step.code).toBe(0);
+    expect(lines(step, 'info')).toContain(`no merged pull request contains ${HEAD_SHA.slice(0, 7)}: no apply comment`);
+    expect(lines(step, 'warning')).toEqual([]);
+  });
+
+  it('a pull request from a fork, which gets no secrets, is skipped with a notice and a summary', async ({
+    onTestFinished,
+  }) => {
+    const { fx, sim, ws } = await setup(onTestFinished);
+    const payload = pullRequestPayload(PR_NUMBER, true);
+    const step = await runInProcess({ fx, sim, ws, event: 'pull_request', payload, inputs: { token: '' } });
+    expect(step.code).toBe(0);
+    expect(lines(step, 'notice')).toContainEqual(expect.stringMatching(/^Skipped: pull request #42 comes from a fork/));
+    expect(step.summary).toContain('**Skipped**: pull request #42 comes from a fork');
+    expect(adminRequests(sim)).toEqual([]);
+
+    // The same without a token on a pull request from this repository is a mistake in the workflow.
+    const own = await runInProcess({ fx, sim, ws, event: 'pull_request', inputs: { token: '' } });
+    expect(own.code).toBe(1);
+    expect(own.failed).toMatch(/the `token` input is required/);
   });
 });
 
