@@ -23,6 +23,8 @@ export interface Connection {
 export interface ConnectOptions {
   requestTimeoutMs?: number;
   log?: Logger;
+  /** The transport; default nodeFetch, which reads proxy settings from process.env. */
+  fetch?: typeof fetch;
   /** Retry and rate-limit tuning, as in ClientSettings; the defaults suit a real server, tests shrink the waits. */
   retries?: number;
   retryDelayMs?: number;
@@ -51,6 +53,7 @@ export function connect(connection: Connection, options: ConnectOptions = {}): A
       token: connection.token,
       requestTimeoutMs: options.requestTimeoutMs,
       log: options.log,
+      fetch: options.fetch,
       retries: options.retries,
       retryDelayMs: options.retryDelayMs,
       maxRateLimitWaitSeconds: options.maxRateLimitWaitSeconds,
@@ -92,6 +95,11 @@ export interface ApplySettings {
   observed?: ObservedState;
   /** Told what preflight checked, before apply starts. */
   onPreflight?: (result: PreflightResult) => void;
+  /**
+   * Asked once the plan has passed the guard and preflight, before the first change (not on a dry run): the CLI's
+   * `yes` prompt. Throwing stops the run with nothing sent.
+   */
+  approve?: () => Promise<void>;
 }
 
 /**
@@ -114,6 +122,7 @@ export async function applyPlan(plan: Plan, api: AdminApi, settings: ApplySettin
     settings.onPreflight?.(result);
     if (result.problems.length > 0) throw new PreflightError(result.problems);
   }
+  if (!settings.dryRun) await settings.approve?.();
   return apply(plan, api, {
     concurrency: settings.concurrency,
     downloadTimeoutMs: settings.downloadTimeoutMs,

@@ -16,6 +16,7 @@ import { renderPlanJson, renderPlanText } from '../report/plan.js';
 import { onInterrupt, type SignalHost } from '../interrupt.js';
 import { Redactor, type Logger } from '../redact.js';
 import { applyPlan, connect, loadDesired, planChanges, PreflightError } from '../reconcile.js';
+import { sourceMappedStack } from '../stack.js';
 import { annotationsFor, failureSummary } from './annotations.js';
 import {
   commentMarker,
@@ -297,7 +298,7 @@ async function reportFailure(error: unknown, state: RunState): Promise<string> {
     failure = inActionTerms(error.message);
     details = failure;
   } else {
-    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const text = error instanceof Error ? sourceMappedStack(error.stack ?? error.message) : String(error);
     failure = `internal error (please report it): ${text}`;
     details = failure;
   }

@@ -4,7 +4,6 @@
 import type { Diagnostic, SourceLocation } from '../errors.js';
 import { DEFAULT_ENVIRONMENT_NAME } from './types.js';
 import { checkOverrides } from './overrides.js';
-import { didYouMean } from './suggest.js';
 import {
   entryLabel,
   error,
@@ -210,7 +209,6 @@ function checkHookEnvironments(hooks: readonly RawEntry[], environments: readonl
     if (name !== undefined && !declared.has(lower(name))) declared.set(lower(name), environment);
     for (const previous of previousNames(environment)) renamed.set(lower(previous.name), environment);
   }
-  const declaredNames = [...declared.values()].flatMap((e) => text(e, 'name') ?? []);
 
   for (const hook of hooks) {
     const name = text(hook, 'environment');
@@ -218,14 +216,18 @@ function checkHookEnvironments(hooks: readonly RawEntry[], environments: readonl
     const location = at(hook, 'environment');
     const environment = declared.get(lower(name));
     if (!environment) {
+      // Not declared: the planner looks it up among the live environments (validate says so). Only the previous
+      // name of a declared environment is certainly wrong: after this config's rename, nothing has that name.
       const formerly = renamed.get(lower(name));
-      const hint = formerly
-        ? `\`${quotable(name)}\` is a previous name of ${label(formerly)}; use its current name`
-        : (didYouMean(name, [...declaredNames, DEFAULT_ENVIRONMENT_NAME]) ??
-          'declare it under environments, or use Default for the built-in environment');
-      diagnostics.push(
-        error(`${label(hook)}: environment \`${quotable(name)}\` is not declared in this config`, location, hint),
-      );
+      if (formerly) {
+        diagnostics.push(
+          error(
+            `${label(hook)}: environment \`${quotable(name)}\` is not declared in this config`,
+            location,
+            `\`${quotable(name)}\` is a previous name of ${label(formerly)}; use its current name`,
+          ),
+        );
+      }
     } else if (isAbsent(environment)) {
       diagnostics.push(
         error(

@@ -44,7 +44,7 @@ export interface DesiredHook extends Entry {
   script: string;
   /** owner/name */
   script_repository: string;
-  /** The name of an environment declared in the config, or DEFAULT_ENVIRONMENT_NAME. */
+  /** An environment declared in the config, DEFAULT_ENVIRONMENT_NAME, or one the planner finds on the instance. */
   environment: string;
   enforcement: Enforcement;
   allow_downstream_configuration: boolean;

@@ -5,6 +5,7 @@ import { throttling } from '@octokit/plugin-throttling';
 import type { EndpointDefaults } from '@octokit/types';
 import type { Logger } from '../redact.js';
 import { VERSION, TOOL_NAME } from '../version.js';
+import { isNameResolutionFailure } from './errors.js';
 import { nodeFetch } from './transport.js';
 
 export type { Logger } from '../redact.js';
@@ -209,6 +210,8 @@ function retrying(octokit: Octokit, options: Record<string, unknown>): Record<st
         // Only a RequestError (it keeps the request) without a definite answer: 5xx, or 500 for a network failure.
         if (failed?.method === undefined || failed.url === undefined || typeof status !== 'number') throw error;
         if (status < 500) throw error;
+        // A name that does not resolve will not resolve in 6 s either: say so at once (errors.ts names the host).
+        if (isNameResolutionFailure(error)) throw error;
         if (!isSafeToRepeat(failed.method, failed.url) || attempt >= settings.retries) throw error;
         const ceiling = settings.delayMs * 2 ** attempt;
         const delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));

@@ -5,6 +5,7 @@ import type { DesiredEnvironment, DesiredHook, DesiredState, DesiredWebhook, Kin
 import { formatDiagnostic, UserError } from '../errors.js';
 import type { Diagnostic, SourceLocation } from '../errors.js';
 import type { ObservedEnvironment, ObservedHook, ObservedState, ObservedWebhook } from '../github/types.js';
+import { didYouMean } from '../config/suggest.js';
 import { SENSITIVE, SENT_AGAIN } from '../secret.js';
 import { lower, matchByName } from './match.js';
 import { compareStrings, orderOperations } from './order.js';
@@ -169,6 +170,11 @@ interface EnvironmentsPlan {
   targets: Map<string, EnvironmentTarget>;
   /** Live environment id → its delete operation, whose dependsOn the hooks fill in. */
   deletes: Map<number, EnvironmentOperation>;
+  /**
+   * Live environments no entry declares, by lower-cased name: a hook may run in one (hooks-only configs are how most
+   * adopt the tool); the plan neither changes nor downloads it. `pruned`: this plan deletes it.
+   */
+  undeclared: Map<string, { environment: ObservedEnvironment; pruned: boolean }>;
 }
 
 function planEnvironments(desired: DesiredState, observed: ObservedState, context: PlanContext): EnvironmentsPlan {
@@ -273,12 +279,14 @@ function planEnvironments(desired: DesiredState, observed: ObservedState, contex
     }
   }
 
+  const undeclared = new Map<string, { environment: ObservedEnvironment; pruned: boolean }>();
   for (const env of live) {
     if (claimed.has(env.id)) continue;
+    undeclared.set(lower(env.name), { environment: env, pruned: desired.prune.environments });
     if (desired.prune.environments) deleteEnvironment(env, env.name, 'pruned');
     else context.unmanaged.push({ kind: 'environment', key: env.name, id: env.id });
   }
-  return { defaultEnvironment, targets, deletes };
+  return { defaultEnvironment, targets, deletes, undeclared };
 }
 
 function download(
@@ -519,14 +527,9 @@ function resolveEnvironment(
   environments: EnvironmentsPlan,
   context: PlanContext,
 ): EnvironmentTarget | undefined {
-  const target = environments.targets.get(lower(entry.environment));
+  const target = environments.targets.get(lower(entry.environment)) ?? undeclaredTarget(entry, environments, context);
   if (!target) {
-    refuse(
-      context,
-      `hook "${entry.name}" uses environment "${entry.environment}", which the config does not declare`,
-      entry.location,
-      `declare it under environments, or use \`environment: ${DEFAULT_ENVIRONMENT_NAME}\``,
-    );
+    return undefined;
   } else if (target.absent) {
     refuse(
       context,
@@ -543,6 +546,41 @@ function resolveEnvironment(
     return target;
   }
   return undefined;
+}
+
+/**
+ * A hook's environment that the config does not declare, looked up on the instance: usable as it is, unless this
+ * plan prunes it. Refuses (located on the hook) when the instance has no such environment either.
+ */
+function undeclaredTarget(
+  entry: DesiredHook,
+  environments: EnvironmentsPlan,
+  context: PlanContext,
+): EnvironmentTarget | undefined {
+  const live = environments.undeclared.get(lower(entry.environment));
+  if (!live) {
+    const known = [...environments.targets.values(), ...environments.undeclared.values()].map((candidate) =>
+      'environment' in candidate ? candidate.environment.name : candidate.name,
+    );
+    refuse(
+      context,
+      `hook "${entry.name}" uses environment "${entry.environment}", which neither the config declares nor the live instance has`,
+      entry.location,
+      didYouMean(entry.environment, known) ??
+        `declare it under environments (with its image_url), or use \`environment: ${DEFAULT_ENVIRONMENT_NAME}\``,
+    );
+    return undefined;
+  }
+  if (live.pruned) {
+    refuse(
+      context,
+      `hook "${entry.name}" uses environment "${live.environment.name}", which the config does not declare and prune.environments deletes`,
+      entry.location,
+      'declare the environment under environments, or turn off prune.environments',
+    );
+    return undefined;
+  }
+  return { name: live.environment.name, liveId: live.environment.id, absent: false };
 }
 
 function blastRadius(from: string, to: string, codeChanged: boolean): string | undefined {

@@ -175,13 +175,6 @@ const rows: Row[] = [
     column: 10,
   },
   {
-    file: 'unknown-environment.yml',
-    message: 'hook `Check Commits`: environment `DevTools Hook Evn` is not declared in this config',
-    line: 9,
-    column: 18,
-    hint: 'did you mean `DevTools Hook Env`?',
-  },
-  {
     file: 'environment-by-previous-name.yml',
     message: 'environment `Old Tools Env` is not declared in this config',
     line: 10,
