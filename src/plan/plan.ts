@@ -1,11 +1,11 @@
 // The planner: a pure diff of the desired state against the observed state into an ordered Plan value.
 // No I/O. What it cannot plan safely (ambiguity, data loss, a dangling hook) refuses the whole plan, every reason at once.
-import { DEFAULT_ENVIRONMENT_NAME, KINDS } from '../config/types.js';
+import { DEFAULT_ENVIRONMENT_NAME, KINDS, webhookIdentity } from '../config/types.js';
 import type { DesiredEnvironment, DesiredHook, DesiredState, DesiredWebhook, Kind } from '../config/types.js';
 import { formatDiagnostic, UserError } from '../errors.js';
 import type { Diagnostic, SourceLocation } from '../errors.js';
 import type { ObservedEnvironment, ObservedHook, ObservedState, ObservedWebhook } from '../github/types.js';
-import { SENSITIVE, SENT_AGAIN } from '../secret.js';
+import { isMaskedSecret, SENSITIVE, SENT_AGAIN } from '../secret.js';
 import { lower, matchByName } from './match.js';
 import { compareStrings, orderOperations } from './order.js';
 import { planOverrides } from './overrides.js';
@@ -613,7 +613,7 @@ function planWebhooks(
 ): void {
   const liveByUrl = new Map<string, ObservedWebhook[]>();
   for (const hook of observed.webhooks) {
-    const url = hook.url.trim();
+    const url = webhookIdentity(hook.url);
     const list = liveByUrl.get(url);
     if (list) list.push(hook);
     else liveByUrl.set(url, [hook]);
@@ -621,7 +621,7 @@ function planWebhooks(
   const claimedUrls = new Set<string>();
 
   for (const entry of desired.webhooks) {
-    const url = entry.url.trim();
+    const url = webhookIdentity(entry.url);
     if (claimedUrls.has(url)) {
       refuse(context, `webhook "${url}" is declared twice`, entry.location);
       continue;
@@ -639,11 +639,11 @@ function planWebhooks(
       );
     }
     // reveal() only to compare: the API's mask, sent back as a value, would become the secret.
-    if (entry.secret !== undefined && entry.secret.reveal() === MASKED_SECRET) {
+    if (entry.secret !== undefined && isMaskedSecret(entry.secret.reveal())) {
       refused = true;
       refuse(
         context,
-        `webhook "${url}": the secret is "${MASKED_SECRET}", the mask the API shows in place of a secret, not the secret itself`,
+        `webhook "${url}": the secret is only asterisks, like "${MASKED_SECRET}", the mask the API shows in place of a secret, not the secret itself`,
         entry.location,
         'set `secret:` from an environment variable that holds the real secret',
       );

@@ -77,3 +77,37 @@ describe('a config directory', () => {
     expect(sim.state.findHook('security')).toBeDefined();
   });
 });
+
+describe('webhook identity', () => {
+  it('is the URL as written, trimmed, for validation and the plan alike: host case and a trailing slash differ', async () => {
+    const sim = await simulator({
+      initialState: {
+        webhooks: [
+          { id: 5, url: 'https://HOOKS.example.com/in', events: ['user', 'organization'] },
+          { id: 6, url: 'https://hooks.example.com/ghes/', events: ['user', 'organization'] },
+        ],
+      },
+    });
+    const config = writeConfig(`version: 1
+prune: { webhooks: true }
+webhooks:
+  - url: https://HOOKS.example.com/in
+  - url: https://hooks.example.com/in
+  - url: https://hooks.example.com/ghes
+`);
+    const { plan, result } = await reconcile(sim, config, { allowMassDelete: true });
+    expect(plan.operations.map((op) => [op.id, op.liveId])).toEqual([
+      ['webhook:create:https://hooks.example.com/ghes', undefined],
+      ['webhook:delete:https://hooks.example.com/ghes/', 6],
+      ['webhook:create:https://hooks.example.com/in', undefined],
+    ]);
+    expect(result.counts.failed).toBe(0);
+    expect(
+      sim.state
+        .webhooks()
+        .map((w) => w.url)
+        .sort(),
+    ).toEqual(['https://HOOKS.example.com/in', 'https://hooks.example.com/ghes', 'https://hooks.example.com/in']);
+    expect((await planAgainst(sim, config)).plan.operations).toEqual([]);
+  });
+});
