@@ -192,7 +192,7 @@ function planEnvironments(desired: DesiredState, observed: ObservedState, contex
   }
 
   const live = observed.environments.filter((env) => !env.default_environment);
-  const { matches, claimed } = matchByName('environment', entries, live, context.reasons);
+  const { matches, claimed, refused } = matchByName('environment', entries, live, context.reasons);
   const targets = new Map<string, EnvironmentTarget>();
   targets.set(lower(DEFAULT_ENVIRONMENT_NAME), {
     name: DEFAULT_ENVIRONMENT_NAME,
@@ -214,6 +214,7 @@ function planEnvironments(desired: DesiredState, observed: ObservedState, contex
     const current = matches.get(entry);
     const target: EnvironmentTarget = { name: entry.name, liveId: current?.id, absent: entry.absent };
     targets.set(lower(entry.name), target);
+    if (refused.has(entry)) continue;
     if (entry.absent) {
       if (current) deleteEnvironment(current, entry.name, 'absent: true', entry.location);
       continue;
@@ -339,7 +340,7 @@ function planHooks(
   environments: EnvironmentsPlan,
   context: PlanContext,
 ): HooksPlan {
-  const { matches, claimed } = matchByName('hook', desired.hooks, observed.hooks, context.reasons);
+  const { matches, claimed, refused } = matchByName('hook', desired.hooks, observed.hooks, context.reasons);
   const leaving = new Map<number, string>();
   const managed = new Map<number, DesiredHook>();
   const deletesByScript = new Map<string, string>();
@@ -354,6 +355,7 @@ function planHooks(
   };
 
   for (const entry of desired.hooks) {
+    if (refused.has(entry)) continue;
     const current = matches.get(entry);
     if (entry.absent) {
       if (current) deleteHook(current, entry.name, 'absent: true', entry.location);

@@ -3,6 +3,7 @@
 import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PlanRefusedError } from '../../src/plan/plan.js';
 import { runCli, STACK_FRAME } from '../helpers/cli.js';
 import { mutations, planAgainst, reconcile, simulator, statuses, tempDir, writeConfig } from '../helpers/harness.js';
 
@@ -109,5 +110,39 @@ webhooks:
         .sort(),
     ).toEqual(['https://HOOKS.example.com/in', 'https://hooks.example.com/ghes', 'https://hooks.example.com/in']);
     expect((await planAgainst(sim, config)).plan.operations).toEqual([]);
+  });
+});
+
+describe('an ambiguous rename', () => {
+  it('is refused once, with the hint that fits, and the entry is not also taken for a create', async () => {
+    const hook = (id: number, name: string, script: string) => ({
+      id,
+      name,
+      script,
+      script_repository: 'platform/hooks',
+      environment_id: 1,
+    });
+    const sim = await simulator({
+      initialState: { hooks: [hook(10, 'old-name', 'a.sh'), hook(11, 'new-name', 'b.sh')] },
+    });
+    const config = writeConfig(`version: 1
+hooks:
+  - name: new-name
+    previous_names: [old-name]
+    script: a.sh
+    script_repository: platform/hooks
+    environment: Default
+`);
+    const refusal = await planAgainst(sim, config).then(
+      () => undefined,
+      (error: unknown) => error as PlanRefusedError,
+    );
+    expect(refusal).toBeInstanceOf(PlanRefusedError);
+    expect(refusal!.reasons.map((r) => [r.message, r.hint])).toEqual([
+      [
+        'hook "new-name": ambiguous: "old-name" (id 10) and "new-name" (id 11) both match its name or previous_names on the live instance',
+        'delete or rename the extra live object by hand, or drop the stale name from previous_names',
+      ],
+    ]);
   });
 });
