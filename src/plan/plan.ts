@@ -34,6 +34,12 @@ const BLAST_TESTING =
 const BLAST_CHANGED_ENFORCED =
   'instance-wide: every push to every repository runs the changed hook and is rejected when it fails';
 const BLAST_REMOVED = 'removes an enforced check from every repository';
+const BLAST_DOWNSTREAM_REVOKED =
+  'instance-wide: organization and repository admins can no longer change this hook, so it runs on every push ' +
+  'to every repository, where one of them had turned it off or to testing too';
+const blastNewImage = (hooks: string[]) =>
+  `instance-wide: ${hooks.length === 1 ? 'hook' : 'hooks'} ${hooks.map((name) => `"${name}"`).join(', ')} ` +
+  `${hooks.length === 1 ? 'runs' : 'run'} in this environment on every push to every repository, with the new image once it is downloaded`;
 
 export class PlanRefusedError extends UserError {
   override readonly name = 'PlanRefusedError';
@@ -55,6 +61,7 @@ export function createPlan(desired: DesiredState, observed: ObservedState, optio
   const hooks = planHooks(desired, observed, environments, context);
   orderEnvironmentDeletes(observed, environments, hooks, context);
   planOverrides(desired, observed, context);
+  markNewImages(context, hooks);
   if (context.reasons.length > 0) throw new PlanRefusedError(context.reasons.sort(compareDiagnostics));
 
   for (const op of context.operations) op.dependsOn.sort(compareStrings);
@@ -332,6 +339,8 @@ interface HooksPlan {
   leaving: Map<number, string>;
   /** Live hook ids the config manages (declared, not absent). */
   managed: Map<number, DesiredHook>;
+  /** Live environment id → the hooks that run in it (enforcement not disabled) once the plan is applied. */
+  running: Map<number, string[]>;
 }
 
 function planHooks(
@@ -342,6 +351,11 @@ function planHooks(
 ): HooksPlan {
   const { matches, claimed, refused } = matchByName('hook', desired.hooks, observed.hooks, context.reasons);
   const leaving = new Map<number, string>();
+  const running = new Map<number, string[]>();
+  const runs = (environmentId: number | undefined, enforcement: string, name: string) => {
+    if (environmentId === undefined || enforcement === 'disabled') return;
+    running.set(environmentId, [...(running.get(environmentId) ?? []), name]);
+  };
   const managed = new Map<number, DesiredHook>();
   const deletesByScript = new Map<string, string>();
   const writes: { op: HookOperation; script: string }[] = [];
@@ -376,6 +390,7 @@ function planHooks(
     // Only a hook that starts running in the environment, or starts rejecting pushes there, needs its rename and
     // download done first: one created in it, moved into it, or turned up (disabled → testing → enabled). Any other
     // update (turning a hook off above all) must not wait for a download that may fail.
+    runs(target.liveId, wanted.enforcement, wanted.name);
     const turnedUp =
       current !== undefined && enforcementRank(wanted.enforcement) > enforcementRank(current.enforcement);
     const entersEnvironment = current === undefined || current.environment.id !== target.liveId || turnedUp;
@@ -440,7 +455,12 @@ function planHooks(
         location: entry.location,
       };
       const codeChanged = !same.script || !same.script_repository || !same.environment;
-      const blast = blastRadius(live.enforcement, wanted.enforcement, codeChanged);
+      const blasts = [blastRadius(live.enforcement, wanted.enforcement, codeChanged)];
+      // Taking downstream configuration away overrides every organization's and repository's own setting.
+      if (live.allow_downstream_configuration && !wanted.allow_downstream_configuration) {
+        if (wanted.enforcement !== 'disabled') blasts.push(BLAST_DOWNSTREAM_REVOKED);
+      }
+      const blast = blasts.filter((text) => text !== undefined).join('; ');
       if (blast) op.blastRadius = blast;
       if (fields.environment !== undefined) leaving.set(current.id, op.id);
     }
@@ -451,7 +471,10 @@ function planHooks(
   for (const hook of observed.hooks) {
     if (claimed.has(hook.id)) continue;
     if (desired.prune.hooks) deleteHook(hook, hook.name, 'pruned');
-    else context.unmanaged.push({ kind: 'hook', key: hook.name, id: hook.id });
+    else {
+      context.unmanaged.push({ kind: 'hook', key: hook.name, id: hook.id });
+      runs(hook.environment.id, hook.enforcement, hook.name);
+    }
   }
 
   // GHES allows one hook per (repository, script): a hook taking over the script of a hook this plan deletes
@@ -504,7 +527,7 @@ function planHooks(
       'move one of them to a temporary script first, apply, then give it its final script',
     );
   }
-  return { leaving, managed };
+  return { leaving, managed, running };
 }
 
 /** How much a hook does with an enforcement: disabled (never runs) < testing (runs) < enabled (runs and rejects). */
@@ -551,6 +574,15 @@ function blastRadius(from: string, to: string, codeChanged: boolean): string | u
   if (to === 'enabled') return from === 'enabled' ? (codeChanged ? BLAST_CHANGED_ENFORCED : undefined) : BLAST_ENFORCED;
   if (to === 'testing' && from !== 'testing' && from !== 'enabled') return BLAST_TESTING;
   return undefined;
+}
+
+/** A new image_url changes what every push runs for each hook that runs in the environment: instance-wide. */
+function markNewImages(context: PlanContext, hooks: HooksPlan): void {
+  for (const op of context.operations) {
+    if (op.kind !== 'environment' || op.action !== 'update' || op.fields?.image_url === undefined) continue;
+    const running = [...(hooks.running.get(op.liveId ?? -1) ?? [])].sort(compareStrings);
+    if (running.length > 0) op.blastRadius = blastNewImage(running);
+  }
 }
 
 /** An environment is deleted only after every hook on it has moved or gone; a hook that would dangle refuses the plan. */
