@@ -31,6 +31,8 @@ export interface ConnectOptions {
   rateLimitUnitMs?: number;
   /** Told the method and status of every response (ClientSettings.onResponse). */
   onResponse?: (method: string, status: number) => void;
+  /** The most requests on the wire at once, reads included (`--concurrency`); default: unbounded here. */
+  concurrency?: number;
 }
 
 /** Reads and validates the desired state; every secret it holds becomes known to the redactor. */
@@ -57,6 +59,7 @@ export function connect(connection: Connection, options: ConnectOptions = {}): A
       rateLimitRetries: options.rateLimitRetries,
       rateLimitUnitMs: options.rateLimitUnitMs,
       onResponse: options.onResponse,
+      maxConcurrentRequests: options.concurrency,
     }),
   );
 }

@@ -98,7 +98,8 @@ async function applyCommand(flags: ParsedFlags, context: CommandContext, log: Lo
       ? parseDuration(flags['download-timeout'], 'download-timeout')
       : 600_000;
   const desired = await loadDesired(configPath(flags), context.env, context.redactor);
-  const api = connectFromFlags(flags, context, log);
+  // The bound covers every request of the run, the plan's reads and preflight's included.
+  const api = connectFromFlags(flags, context, log, concurrency);
   const { plan, observed } = await planChanges(desired, api, { syncSecrets: flags['sync-secrets'] === true });
   const color = useColor(flags, context);
   if (format === 'text')
@@ -191,7 +192,7 @@ function configPath(flags: ParsedFlags): string {
   return typeof flags.config === 'string' ? flags.config : DEFAULT_CONFIG_PATH;
 }
 
-function connectFromFlags(flags: ParsedFlags, context: CommandContext, log: Logger) {
+function connectFromFlags(flags: ParsedFlags, context: CommandContext, log: Logger, concurrency?: number) {
   const connection = resolveConnection(context.env, {
     apiUrl: typeof flags['api-url'] === 'string' ? flags['api-url'] : undefined,
   });
@@ -200,7 +201,12 @@ function connectFromFlags(flags: ParsedFlags, context: CommandContext, log: Logg
     typeof flags['request-timeout'] === 'string'
       ? parseDuration(flags['request-timeout'], 'request-timeout')
       : undefined;
-  return connect(connection, { requestTimeoutMs, log, ...context.waits });
+  return connect(connection, {
+    requestTimeoutMs,
+    log,
+    ...context.waits,
+    ...(concurrency === undefined ? {} : { concurrency }),
+  });
 }
 
 function outputFormat<T extends string>(flags: ParsedFlags, allowed: T[]): T {

@@ -146,3 +146,35 @@ hooks:
     ]);
   });
 });
+
+describe('--concurrency', () => {
+  it('bounds every request, reads included: the plan lists, preflight and the re-read after a lost create', async () => {
+    const sim = await simulator({
+      faults: { rate: 0, latencyMs: 15 },
+      initialState: {
+        repositories: [{ full_name: 'platform/hooks', files: ['a.sh', 'b.sh'] }],
+        auto_register_repositories: true,
+      },
+    });
+    // The first webhook create goes through but its answer is lost: apply re-reads the three lists to find out.
+    sim.injectFault({ method: 'POST', pathPattern: '/admin/hooks' }, '5xx-after', 1);
+    const config = writeConfig(`version: 1
+environments:
+  - { name: Tools, image_url: https://images.example.com/tools.tar.gz }
+hooks:
+  - { name: a, script: a.sh, script_repository: platform/hooks, environment: Tools, enforcement: testing }
+  - { name: b, script: b.sh, script_repository: platform/hooks, environment: Default }
+webhooks:
+  - { url: https://audit.example.com/one }
+  - { url: https://audit.example.com/two }
+`);
+    const run = await runCli(['apply', '--concurrency', '1', '--config', config], {
+      env: { GHES_API_URL: sim.url, GHES_TOKEN: sim.adminToken },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const lists = sim.requests.entries.filter((e) => e.method === 'GET' && e.path.endsWith('/admin/hooks'));
+    expect(lists.length).toBeGreaterThanOrEqual(2); // the plan's read and the re-read
+    expect(sim.state.webhooks()).toHaveLength(2);
+    expect(sim.requests.peakConcurrency).toBe(1);
+  });
+});
