@@ -150,7 +150,7 @@ hooks:
 describe('--concurrency', () => {
   it('bounds every request, reads included: the plan lists, preflight and the re-read after a lost create', async () => {
     const sim = await simulator({
-      faults: { rate: 0, latencyMs: 15 },
+      faults: { seed: 1, rate: 0, latencyMs: 15 },
       initialState: {
         repositories: [{ full_name: 'platform/hooks', files: ['a.sh', 'b.sh'] }],
         auto_register_repositories: true,
