@@ -33,6 +33,8 @@ export interface ConnectOptions {
   rateLimitUnitMs?: number;
   /** Told the method and status of every response (ClientSettings.onResponse). */
   onResponse?: (method: string, status: number) => void;
+  /** The most requests on the wire at once, reads included (`--concurrency`); default: unbounded here. */
+  concurrency?: number;
 }
 
 /** Reads and validates the desired state; every secret it holds becomes known to the redactor. */
@@ -60,6 +62,7 @@ export function connect(connection: Connection, options: ConnectOptions = {}): A
       rateLimitRetries: options.rateLimitRetries,
       rateLimitUnitMs: options.rateLimitUnitMs,
       onResponse: options.onResponse,
+      maxConcurrentRequests: options.concurrency,
     }),
   );
 }

@@ -124,7 +124,8 @@ async function execute(state: RunState): Promise<void> {
 
   const desired = await loadDesired(configPath(settings, runner), state.env, redactor);
   for (const secret of secretValues(desired)) core.setSecret(secret);
-  const api = connect({ apiUrl: settings.apiUrl, token: settings.token }, { log });
+  // `concurrency` bounds every request of the run, reads included.
+  const api = connect({ apiUrl: settings.apiUrl, token: settings.token }, { log, concurrency: settings.concurrency });
   const { plan, observed } = await planChanges(desired, api, { syncSecrets: settings.syncSecrets });
   log.info(renderPlanText(plan, { color: false }));
   await writeOutputs(plan, settings, runner, redactor);

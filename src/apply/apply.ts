@@ -2,6 +2,7 @@
 // succeeded; requests are bounded globally; failures are collected, not fatal; an interrupt stops new starts.
 import type { AdminApi, HookRequest, WebhookRequest } from '../github/api.js';
 import type { ObservedState } from '../github/types.js';
+import { webhookIdentity } from '../config/types.js';
 import { OutcomeUnknownError } from '../github/errors.js';
 import { UserError } from '../errors.js';
 import type {
@@ -368,7 +369,7 @@ async function executeWebhook(operation: WebhookOperation, context: OperationCon
       const body = webhookRequest(operation);
       return context.createOrAdopt(
         () => api.createWebhook(body),
-        (live) => live.webhooks.find((w) => w.url === body.url && !context.knownWebhookIds.has(w.id)),
+        (live) => live.webhooks.find((w) => webhookIdentity(w.url) === body.url && !context.knownWebhookIds.has(w.id)),
       );
     }
     case 'update': {

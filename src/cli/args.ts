@@ -36,7 +36,7 @@ const syncSecretsFlag: FlagSpec = {
 const concurrencyFlag: FlagSpec = {
   type: 'string',
   value: 'N',
-  help: 'operations in flight at once (default: 4; 1 is the most conservative)',
+  help: 'requests in flight at once, reads included (default: 4; 1 is the most conservative)',
 };
 const downloadTimeoutFlag: FlagSpec = {
   type: 'string',

@@ -118,7 +118,8 @@ async function applyCommand(flags: ParsedFlags, context: CommandContext, log: Lo
       : 600_000;
   const saved = typeof flags.plan === 'string' ? await readSavedPlan(flags.plan) : undefined;
   const desired = await loadDesired(configPath(flags), context.env, context.redactor);
-  const { api, apiUrl } = connectFromFlags(flags, context, log, requestTimeoutMs);
+  // The bound covers every request of the run, the plan's reads and preflight's included.
+  const { api, apiUrl } = connectFromFlags(flags, context, log, requestTimeoutMs, concurrency);
   // A saved plan is re-made with the option it was made with, so that only a change of the instance or config shows.
   const syncSecrets = flags['sync-secrets'] === true || saved?.source.syncSecrets === true;
   const { plan, observed } = await planChanges(desired, api, { syncSecrets });
@@ -277,6 +278,7 @@ function connectFromFlags(
   context: CommandContext,
   log: Logger,
   requestTimeoutMs: number | undefined,
+  concurrency?: number,
 ) {
   const connection = resolveConnection(context.env, {
     apiUrl: typeof flags['api-url'] === 'string' ? flags['api-url'] : undefined,
@@ -291,7 +293,14 @@ function connectFromFlags(
   }
   if (proxy) log.debug(`connecting to ${connection.apiUrl} through the proxy ${proxy.protocol}//${proxy.host}`);
   const fetch = createNodeFetch({ env: context.env });
-  return { api: connect(connection, { requestTimeoutMs, log, fetch, ...context.waits }), apiUrl: connection.apiUrl };
+  const api = connect(connection, {
+    requestTimeoutMs,
+    log,
+    fetch,
+    ...context.waits,
+    ...(concurrency === undefined ? {} : { concurrency }),
+  });
+  return { api, apiUrl: connection.apiUrl };
 }
 
 function outputFormat<T extends string>(flags: ParsedFlags, allowed: T[]): T {

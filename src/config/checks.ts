@@ -2,7 +2,7 @@
 // (names case-insensitively, with previous_names), hooks pointing at usable environments, one hook per script.
 // They read the data defensively, so an entry the schema already refused does not cause a second, derived error.
 import type { Diagnostic, SourceLocation } from '../errors.js';
-import { DEFAULT_ENVIRONMENT_NAME } from './types.js';
+import { DEFAULT_ENVIRONMENT_NAME, webhookIdentity } from './types.js';
 import { checkOverrides } from './overrides.js';
 import {
   entryLabel,
@@ -158,11 +158,6 @@ function checkNames(noun: string, entries: readonly RawEntry[]): Diagnostic[] {
   return diagnostics;
 }
 
-/** A URL as GHES would compare it: scheme and host case, default port and an empty path do not matter. */
-function normalizedUrl(url: string): string | undefined {
-  return URL.canParse(url) ? new URL(url).href : undefined;
-}
-
 /** The schema's pattern lets through what only a URL parser refuses, like `https://[bad`. */
 function checkUrlsParse(entries: readonly RawEntry[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -181,8 +176,8 @@ function checkWebhookUrls(webhooks: readonly RawEntry[]): Diagnostic[] {
   const seen = new Map<string, { url: string; location: SourceLocation }>();
   for (const entry of webhooks) {
     const url = text(entry, 'url');
-    const key = url === undefined ? undefined : normalizedUrl(url);
-    if (url === undefined || key === undefined) continue;
+    if (url === undefined) continue;
+    const key = webhookIdentity(url);
     const location = at(entry, 'url');
     const prior = seen.get(key);
     if (!prior) {
@@ -190,11 +185,7 @@ function checkWebhookUrls(webhooks: readonly RawEntry[]): Diagnostic[] {
       continue;
     }
     diagnostics.push(
-      error(
-        `duplicate webhook url \`${quotable(url)}\`; already declared at ${where(prior.location)}`,
-        location,
-        prior.url === url ? undefined : 'URLs are compared with the case of scheme and host ignored',
-      ),
+      error(`duplicate webhook url \`${quotable(url)}\`; already declared at ${where(prior.location)}`, location),
     );
   }
   return diagnostics;

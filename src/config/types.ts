@@ -10,6 +10,14 @@ export const KINDS: readonly Kind[] = ['environment', 'hook', 'webhook'];
 /** The name a hook uses for the built-in environment. */
 export const DEFAULT_ENVIRONMENT_NAME = 'Default';
 
+/**
+ * A global webhook's identity, the one rule for validation and the planner: its URL as written, trimmed. GHES keeps
+ * the URL as given, so `https://HOST/x` and `https://host/x/` are other webhooks, never the same one.
+ */
+export function webhookIdentity(url: string): string {
+  return url.trim();
+}
+
 export const GLOBAL_WEBHOOK_EVENTS = [
   'user',
   'organization',

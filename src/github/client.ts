@@ -3,6 +3,7 @@
 import { Octokit } from '@octokit/core';
 import { throttling } from '@octokit/plugin-throttling';
 import type { EndpointDefaults } from '@octokit/types';
+import pLimit from 'p-limit';
 import type { Logger } from '../redact.js';
 import { VERSION, TOOL_NAME } from '../version.js';
 import { isNameResolutionFailure } from './errors.js';
@@ -31,6 +32,11 @@ export interface ClientSettings {
   rateLimitUnitMs?: number;
   /** Told the method and status of every response, each retry's included (the daemon's request metrics). */
   onResponse?: (method: string, status: number) => void;
+  /**
+   * The most requests on the wire at once, reads included, whichever stage sends them (`--concurrency`). Default:
+   * no bound here; observe and apply bound their own requests.
+   */
+  maxConcurrentRequests?: number;
 }
 
 export type GhesOctokit = InstanceType<typeof GhesOctokitClass>;
@@ -151,6 +157,14 @@ export function createClient(settings: ClientSettings): GhesOctokit {
     response.data = await parseBody(response);
     return response;
   });
+
+  // Registered last, so outermost: a request holds its place through retries and rate-limit waits. Observe lists
+  // three kinds at once and apply re-reads the live state inside one operation's slot: only a bound here holds
+  // `--concurrency 1` to one request at a time.
+  if (settings.maxConcurrentRequests !== undefined) {
+    const limit = pLimit(Math.max(1, settings.maxConcurrentRequests));
+    octokit.hook.wrap('request', (request, options) => limit(() => request(options)));
+  }
 
   return octokit;
 }

@@ -111,10 +111,7 @@ export class MaskedSecretError extends UserError {
   }
 }
 
-/** The mask GHES shows instead of a secret; any run of 8 or more asterisks is treated as one. */
-export function isMaskedSecret(value: string): boolean {
-  return /^\*{8,}$/.test(value);
-}
+export { isMaskedSecret } from '../secret.js';
 
 // resolveConnection lives in connection.ts (where the CLI imports it); re-exported for callers looking here.
 export { resolveConnection, type Connection, type ConnectionFlags } from './connection.js';

@@ -170,7 +170,7 @@ const rows: Row[] = [
   {
     file: 'duplicate-webhook-url.yml',
     message:
-      'duplicate webhook url `https://HOOKS.example.com/ghes`; already declared at test/fixtures/config/duplicate-webhook-url.yml:3:10',
+      'duplicate webhook url `https://hooks.example.com/ghes`; already declared at test/fixtures/config/duplicate-webhook-url.yml:3:10',
     line: 5,
     column: 10,
   },
