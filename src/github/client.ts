@@ -15,7 +15,7 @@ export interface ClientSettings {
   token: string;
   /** Per attempt; a request that hangs longer is abandoned (and retried when safe). Default 30 s. */
   requestTimeoutMs?: number;
-  /** Retries of a request that is safe to repeat, after 5xx, reset or timeout. Default 5. */
+  /** Retries of a request that is safe to repeat, after 5xx (default 5), reset or timeout (at most 3). */
   retries?: number;
   /** Default: nodeFetch (transport.ts), fetch over node:http; Node's own fetch costs ~40 MB of RSS on first use. */
   fetch?: typeof fetch;
@@ -42,6 +42,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
  * request in two hundred failed, and one apply in five short of converging; five leave one in two thousand.
  */
 export const DEFAULT_RETRIES = 5;
+const UNANSWERED_RETRIES = 3;
 const ACCEPT = 'application/vnd.github+json';
 const OCTOKIT_DEFAULT_ACCEPT = 'application/vnd.github.v3+json';
 const API_VERSION = '2022-11-28';
@@ -218,7 +219,11 @@ function retrying(octokit: Octokit, options: Record<string, unknown>): Record<st
         // Only a RequestError (it keeps the request) without a definite answer: 5xx, or 500 for a network failure.
         if (failed?.method === undefined || failed.url === undefined || typeof status !== 'number') throw error;
         if (status < 500) throw error;
-        if (!isSafeToRepeat(failed.method, failed.url) || attempt >= settings.retries) throw error;
+        // A server that answered 5xx is there and struggling: worth every retry. One not reached at all (refused,
+        // reset, timed out) gets three, so that a wrong URL fails within seconds, not half a minute.
+        const answered = (error as { response?: unknown }).response !== undefined;
+        const limit = answered ? settings.retries : Math.min(settings.retries, UNANSWERED_RETRIES);
+        if (!isSafeToRepeat(failed.method, failed.url) || attempt >= limit) throw error;
         const ceiling = settings.delayMs * 2 ** attempt;
         const delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
         settings.log.debug(`${failed.method} ${failed.url}: ${status}; retry ${attempt + 1} in ${delay} ms`);
