@@ -1,7 +1,7 @@
 // The sticky pull-request comment: one per pull request, target instance and config, found again by a hidden
 // marker and edited in place on every run, so a pull request never collects a trail of stale plans.
 // The body stays under GitHub's 65,536-character limit; what does not fit is in the job summary.
-import { getOctokit } from '@actions/github';
+import type { getOctokit } from '@actions/github';
 import { codeFence, escapeHtml, instanceName, markerValue } from '../report/markdown.js';
 import { renderPlanMarkdown } from '../report/plan.js';
 import type { Plan } from '../plan/types.js';
@@ -144,7 +144,10 @@ export async function upsertComment(
 /**
  * A client for the host of the repository that holds the config (GITHUB_API_URL, given as apiUrl), not
  * necessarily the GHES instance being managed. getOctokit reads GITHUB_API_URL itself, but once, when it is loaded.
+ * Loaded only when a comment is posted: @actions/github and its HTTP client are most of the Action's bundle, and
+ * evaluating them at start-up delayed every run's first request (BENCHMARKS.md, start-up).
  */
-export function createGitHubClient(token: string, apiUrl: string | undefined): GitHubClient {
+export async function createGitHubClient(token: string, apiUrl: string | undefined): Promise<GitHubClient> {
+  const { getOctokit } = await import('@actions/github');
   return getOctokit(token, apiUrl ? { baseUrl: apiUrl } : {});
 }

@@ -241,7 +241,7 @@ async function commentOnPullRequest(state: RunState, body: (target: CommentTarge
   const target = commentTarget(settings);
   try {
     const outcome = await upsertComment(
-      createGitHubClient(settings.githubToken, runner.apiUrl),
+      await createGitHubClient(settings.githubToken, runner.apiUrl),
       runner.pullRequest,
       commentMarker(target),
       redactor.redact(body(target)),

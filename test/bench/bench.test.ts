@@ -66,6 +66,12 @@ describe('apply scenario: the floor', () => {
     expect(narrow.throughputMs).toBe(80);
     // Two hooks cannot start before 165 ms and need two latencies after it, one slot each.
     expect(narrow.floorMs).toBe(185);
+    // Preflight first: a repository read, then its tree, for each of the hooks' script repositories.
+    const repositories = new Set(target.hooks!.map((hook) => hook.script_repository)).size;
+    const checked = applyFloor(plan, { latencyMs: 10, downloadMs: 100, pollMs: 50, concurrency: 8 }, true);
+    expect(checked.preflightMs).toBe(20);
+    expect(checked.requests).toBe(wide.requests + 2 * repositories);
+    expect(checked.floorMs).toBe(wide.floorMs + 20);
   });
 });
 
@@ -84,6 +90,7 @@ describe('the measuring functions, on tiny sizes', () => {
       runs: 1,
     });
     expect(result.problems).toEqual([]);
+    expect(result.preflight).toBe(true);
     expect(result.operations).toBe(7);
     expect(result.runs[0]!.failed).toBe(0);
     expect(result.peakInFlight).toBeGreaterThanOrEqual(1);
@@ -121,10 +128,11 @@ describe('the measuring functions, on tiny sizes', () => {
       schedulerExponent: NaN,
       apply: [],
       startup: undefined,
+      exported: [],
       durationMs: 1,
     };
     const text = renderReport(results);
-    for (const heading of ['# Benchmarks', '## Method', '## 1.', '## 2.', '## 3.', '## 4.']) {
+    for (const heading of ['# Benchmarks', '## Method', '## 1.', '## 2.', '## 3.', '## 4.', '## 5.']) {
       expect(text).toContain(heading);
     }
   });
