@@ -2,7 +2,7 @@
 // process) and writes BENCHMARKS.md. Measures the bundles in dist/ unless told otherwise: run `npm run build`
 // first, or pass --build to bundle the working tree into a temporary directory.
 //
-//   tsx scripts/bench.ts [--build | --dist DIR] [--only plan,planner,apply,startup] [--runs N] [--quick]
+//   tsx scripts/bench.ts [--build | --dist DIR] [--only plan,planner,apply,startup,source] [--runs N] [--quick]
 //                        [--out FILE]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -17,10 +17,11 @@ import { growthExponent, measurePlanner, type PlannerResult } from './bench/plan
 import { renderReport, TARGETS, type BenchResults } from './bench/report.js';
 import { measureScheduler, type SchedulerResult } from './bench/scheduler-scenario.js';
 import { RemoteSimulator } from './bench/simulator.js';
+import { runSourcePollScenario, type SourcePollResult } from './bench/source-poll-scenario.js';
 import { runStartupScenario, type StartupResult } from './bench/startup-scenario.js';
 
 const root = resolve(import.meta.dirname, '..');
-const SCENARIOS = ['plan', 'planner', 'apply', 'startup'] as const;
+const SCENARIOS = ['plan', 'planner', 'apply', 'startup', 'source'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -142,6 +143,14 @@ async function main(): Promise<void> {
       startup = await runStartupScenario({ sim, distDir: bundle.dir, runs: quick ? 1 : 15 });
     }
 
+    const sourcePoll: SourcePollResult[] = [];
+    if (only.has('source')) {
+      log('5. daemon: unchanged source poll');
+      for (const latencyMs of latencies) {
+        sourcePoll.push(await runSourcePollScenario({ sim, latencyMs, polls: quick ? 5 : 50, log }));
+      }
+    }
+
     machine.loadAtEnd = loadAverage();
     const results: BenchResults = {
       date,
@@ -155,6 +164,7 @@ async function main(): Promise<void> {
       schedulerExponent: growthExponent(scheduler),
       apply: applied,
       startup,
+      sourcePoll,
       durationMs: performance.now() - started,
     };
     // Formatted as `npm run lint` expects (Prettier aligns the tables).

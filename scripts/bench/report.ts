@@ -5,6 +5,7 @@ import type { Machine } from './machine.js';
 import type { PlanScenarioResult } from './plan-scenario.js';
 import type { PlannerResult } from './planner-scenario.js';
 import type { SchedulerResult } from './scheduler-scenario.js';
+import type { SourcePollResult } from './source-poll-scenario.js';
 import type { StartupFigure, StartupResult } from './startup-scenario.js';
 import { mb, ms, spread, summarize } from './stats.js';
 
@@ -36,6 +37,8 @@ export interface BenchResults {
   schedulerExponent: number;
   apply: ApplyScenarioResult[];
   startup: StartupResult | undefined;
+  /** The daemon's repository source polling a ref that has not moved, per latency. */
+  sourcePoll: SourcePollResult[];
   durationMs: number;
 }
 
@@ -81,6 +84,8 @@ export function renderReport(results: BenchResults): string {
     renderApply(results.apply),
     '',
     renderStartup(results.startup),
+    '',
+    renderSourcePoll(results.sourcePoll),
     '',
     CHANGES,
     '',
@@ -426,6 +431,32 @@ function renderStartup(result: StartupResult | undefined): string {
         'when a comment is posted is the next thing to try; it belongs to src/action.',
     );
   }
+  return out.join('\n');
+}
+
+function renderSourcePoll(results: readonly SourcePollResult[]): string {
+  const out = ['## 5. Daemon: unchanged source poll', ''];
+  if (results.length === 0) return `${out.join('\n')}Not run.`;
+  out.push(
+    'What `serve --repo` spends every `--source-interval` while the ref has not moved: one conditional request ' +
+      '(`GET /repos/{owner}/{repo}/commits/{ref}`, `Accept: application/vnd.github.sha`, `If-None-Match`), ' +
+      'answered 304, which GitHub does not count against the rate limit. Measured in the benchmark process, ' +
+      'after the first poll and load.',
+    '',
+    table(
+      ['Latency', 'Requests per poll', 'Answers', 'Wall time per poll', 'Above one round trip', 'Client CPU per poll'],
+      results.map((r) => [
+        ms(r.latencyMs),
+        `${r.requestsPerPoll} (floor 1)`,
+        Object.entries(r.statuses)
+          .map(([status, n]) => `${n} × ${status}`)
+          .join(', '),
+        spread(r.wallMs),
+        ms(r.wallMs.median - r.latencyMs),
+        ms(r.cpuMsPerPoll),
+      ]),
+    ),
+  );
   return out.join('\n');
 }
 
