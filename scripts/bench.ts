@@ -2,7 +2,7 @@
 // own process) and writes BENCHMARKS.md. Measures the bundles in dist/ unless told otherwise: run `npm run build`
 // first, or pass --build to bundle the working tree into a temporary directory.
 //
-//   tsx scripts/bench.ts [--build | --dist DIR] [--only plan,planner,apply,startup,export] [--runs N] [--quick]
+//   tsx scripts/bench.ts [--build | --dist DIR] [--only plan,planner,apply,startup,export,source] [--runs N] [--quick]
 //                        [--out FILE]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -18,10 +18,11 @@ import { growthExponent, measurePlanner, type PlannerResult } from './bench/plan
 import { renderReport, TARGETS, type BenchResults } from './bench/report.js';
 import { measureScheduler, type SchedulerResult } from './bench/scheduler-scenario.js';
 import { RemoteSimulator } from './bench/simulator.js';
+import { runSourcePollScenario, type SourcePollResult } from './bench/source-poll-scenario.js';
 import { runStartupScenario, type StartupResult } from './bench/startup-scenario.js';
 
 const root = resolve(import.meta.dirname, '..');
-const SCENARIOS = ['plan', 'planner', 'apply', 'startup', 'export'] as const;
+const SCENARIOS = ['plan', 'planner', 'apply', 'startup', 'export', 'source'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -158,6 +159,14 @@ async function main(): Promise<void> {
       }
     }
 
+    const sourcePoll: SourcePollResult[] = [];
+    if (only.has('source')) {
+      log('6. daemon: unchanged source poll');
+      for (const latencyMs of latencies) {
+        sourcePoll.push(await runSourcePollScenario({ sim, latencyMs, polls: quick ? 5 : 50, log }));
+      }
+    }
+
     machine.loadAtEnd = loadAverage();
     const results: BenchResults = {
       date,
@@ -172,6 +181,7 @@ async function main(): Promise<void> {
       apply: applied,
       startup,
       exported,
+      sourcePoll,
       durationMs: performance.now() - started,
     };
     // Formatted as `npm run lint` expects (Prettier aligns the tables).

@@ -6,6 +6,7 @@ import type { Machine } from './machine.js';
 import type { PlanScenarioResult } from './plan-scenario.js';
 import type { PlannerResult } from './planner-scenario.js';
 import type { SchedulerResult } from './scheduler-scenario.js';
+import type { SourcePollResult } from './source-poll-scenario.js';
 import type { StartupFigure, StartupResult } from './startup-scenario.js';
 import { mb, ms, spread, summarize } from './stats.js';
 
@@ -42,6 +43,8 @@ export interface BenchResults {
   apply: ApplyScenarioResult[];
   startup: StartupResult | undefined;
   exported: ExportScenarioResult[];
+  /** The daemon's repository source polling a ref that has not moved, per latency. */
+  sourcePoll: SourcePollResult[];
   durationMs: number;
 }
 
@@ -89,6 +92,7 @@ export function renderReport(results: BenchResults): string {
     renderStartup(results.startup),
     '',
     renderExport(results.exported),
+    renderSourcePoll(results.sourcePoll),
     '',
     CHANGES,
     '',
@@ -506,6 +510,32 @@ function renderExport(results: ExportScenarioResult[]): string {
   for (const r of results) {
     if (r.problems.length > 0) out.push('', `Problems @${r.latencyMs} ms: ${r.problems.join('; ')}`);
   }
+  return out.join('\n');
+}
+
+function renderSourcePoll(results: readonly SourcePollResult[]): string {
+  const out = ['## 6. Daemon: unchanged source poll', ''];
+  if (results.length === 0) return `${out.join('\n')}Not run.`;
+  out.push(
+    'What `serve --repo` spends every `--source-interval` while the ref has not moved: one conditional request ' +
+      '(`GET /repos/{owner}/{repo}/commits/{ref}`, `Accept: application/vnd.github.sha`, `If-None-Match`), ' +
+      'answered 304, which GitHub does not count against the rate limit. Measured in the benchmark process, ' +
+      'after the first poll and load.',
+    '',
+    table(
+      ['Latency', 'Requests per poll', 'Answers', 'Wall time per poll', 'Above one round trip', 'Client CPU per poll'],
+      results.map((r) => [
+        ms(r.latencyMs),
+        `${r.requestsPerPoll} (floor 1)`,
+        Object.entries(r.statuses)
+          .map(([status, n]) => `${n} × ${status}`)
+          .join(', '),
+        spread(r.wallMs),
+        ms(r.wallMs.median - r.latencyMs),
+        ms(r.cpuMsPerPoll),
+      ]),
+    ),
+  );
   return out.join('\n');
 }
 

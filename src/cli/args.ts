@@ -137,7 +137,7 @@ export const COMMANDS: Record<CommandName, { summary: string; usage: string; fla
   serve: {
     summary: 'run as a daemon: reconcile continuously, with health, metrics and status endpoints',
     usage:
-      'serve [--config PATH] [--api-url URL] [--interval DURATION] [--mode apply|plan] [--listen HOST:PORT] [--once]',
+      'serve [--config PATH | --repo OWNER/NAME[/DIR] [--ref REF]] [--api-url URL] [--interval DURATION] [--mode apply|plan] [--listen HOST:PORT] [--once] [--report-issue OWNER/REPO]',
     flags: {
       config: configFlag,
       'api-url': apiUrlFlag,
@@ -166,6 +166,36 @@ export const COMMANDS: Record<CommandName, { summary: string; usage: string; fla
         type: 'string',
         value: 'FORMAT',
         help: 'json (default when stdout is not a terminal) or text',
+      },
+      repo: {
+        type: 'string',
+        value: 'OWNER/NAME[/DIR]',
+        help: 'read the desired state from this repository through the REST API instead of --config (token: $GHES_SOURCE_TOKEN, else $GHES_TOKEN)',
+      },
+      ref: {
+        type: 'string',
+        value: 'REF',
+        help: "with --repo: the branch, tag or commit to reconcile (default: the repository's default branch)",
+      },
+      'repo-api-url': {
+        type: 'string',
+        value: 'URL',
+        help: 'with --repo: the API of the host that holds it (default: the instance, --api-url)',
+      },
+      'source-interval': {
+        type: 'string',
+        value: 'DURATION',
+        help: 'with --repo: how often the ref is polled, one conditional request (default: 1m)',
+      },
+      'report-issue': {
+        type: 'string',
+        value: 'OWNER/REPO',
+        help: 'keep one issue there open while the instance is drifted, failed or stalled; close it when back in sync (token: $GITHUB_TOKEN)',
+      },
+      'report-api-url': {
+        type: 'string',
+        value: 'URL',
+        help: 'the API of the host that holds --report-issue (default: the instance, --api-url)',
       },
       'webhook-repo': {
         type: 'string',

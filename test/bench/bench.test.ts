@@ -7,6 +7,7 @@ import { growthExponent, measurePlanner } from '../../scripts/bench/planner-scen
 import { renderReport, type BenchResults } from '../../scripts/bench/report.js';
 import { measureScheduler } from '../../scripts/bench/scheduler-scenario.js';
 import { LocalSimulator, type LoggedRequest } from '../../scripts/bench/simulator.js';
+import { runSourcePollScenario } from '../../scripts/bench/source-poll-scenario.js';
 import { desiredFrom, emptyInstance, mixedPlanInputs, observedFrom } from '../../scripts/bench/states.js';
 import { createPlan } from '../../src/plan/plan.js';
 import { buildLargeState } from '../../src/sim/seed.js';
@@ -98,6 +99,13 @@ describe('the measuring functions, on tiny sizes', () => {
     expect(emptyInstance(buildLargeState({ environments: 1, hooks: 1, webhooks: 1 }))).not.toHaveProperty('hooks');
   });
 
+  it('counts one conditional request, answered 304, per unchanged source poll', async () => {
+    const result = await runSourcePollScenario({ sim, latencyMs: 0, polls: 3, log: () => {} });
+    expect(result.requestsPerPoll).toBe(1);
+    expect(result.statuses).toEqual({ 304: 3 });
+    expect(result.wallMs.runs).toBe(3);
+  });
+
   it('plans a mix of every action, and apply runs a bootstrap against the in-memory API', async () => {
     const { desired, observed } = mixedPlanInputs(400);
     const plan = createPlan(desired, observed, { syncSecrets: false });
@@ -129,6 +137,7 @@ describe('the measuring functions, on tiny sizes', () => {
       apply: [],
       startup: undefined,
       exported: [],
+      sourcePoll: [],
       durationMs: 1,
     };
     const text = renderReport(results);
