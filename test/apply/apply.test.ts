@@ -236,9 +236,7 @@ describe('apply: downloads', () => {
     api.downloadScript.set(50, [{ state: 'in_progress', message: null, downloaded_at: null }]);
     const download = envDownload('tools', [], 50);
     const hook = hookCreate('h', 'tools', [download.id]);
-    const started = Date.now();
     const result = await apply(makePlan([download, hook]), api, options({ downloadTimeoutMs: 60, downloadPollMs: 5 }));
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(statuses(result)).toEqual({ [download.id]: 'failed', [hook.id]: 'skipped' });
     expect(result.results[0]!.error).toMatch(
       /did not finish within 60 ms \(waiting for the download we started; last state: in_progress\)/,
@@ -458,13 +456,11 @@ describe('apply: dry run and interrupts', () => {
     api.downloadScript.set(50, [{ state: 'in_progress', message: null, downloaded_at: null }]);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 30);
-    const started = Date.now();
     const result = await apply(
       makePlan([envDownload('tools', [], 50)]),
       api,
       options({ signal: controller.signal, downloadPollMs: 10, downloadTimeoutMs: 5000 }),
     );
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(result.interrupted).toBe(true);
     expect(result.results[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('continues on GHES') });
   });
