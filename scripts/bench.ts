@@ -1,8 +1,8 @@
-// `npm run bench`: the performance benchmark of issue 6. Runs the four scenarios against the simulator (in its own
-// process) and writes BENCHMARKS.md. Measures the bundles in dist/ unless told otherwise: run `npm run build`
+// `npm run bench`: the performance benchmark of issues 6 and 12. Runs the scenarios against the simulator (in its
+// own process) and writes BENCHMARKS.md. Measures the bundles in dist/ unless told otherwise: run `npm run build`
 // first, or pass --build to bundle the working tree into a temporary directory.
 //
-//   tsx scripts/bench.ts [--build | --dist DIR] [--only plan,planner,apply,startup] [--runs N] [--quick]
+//   tsx scripts/bench.ts [--build | --dist DIR] [--only plan,planner,apply,startup,export,source] [--runs N] [--quick]
 //                        [--out FILE]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -11,16 +11,18 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { format, resolveConfig } from 'prettier';
 import { runApplyScenario, type ApplyScenarioResult } from './bench/apply-scenario.js';
+import { runExportScenario, type ExportScenarioResult } from './bench/export-scenario.js';
 import { describeMachine, loadAverage } from './bench/machine.js';
 import { runPlanScenario, type PlanScenarioResult } from './bench/plan-scenario.js';
 import { growthExponent, measurePlanner, type PlannerResult } from './bench/planner-scenario.js';
 import { renderReport, TARGETS, type BenchResults } from './bench/report.js';
 import { measureScheduler, type SchedulerResult } from './bench/scheduler-scenario.js';
 import { RemoteSimulator } from './bench/simulator.js';
+import { runSourcePollScenario, type SourcePollResult } from './bench/source-poll-scenario.js';
 import { runStartupScenario, type StartupResult } from './bench/startup-scenario.js';
 
 const root = resolve(import.meta.dirname, '..');
-const SCENARIOS = ['plan', 'planner', 'apply', 'startup'] as const;
+const SCENARIOS = ['plan', 'planner', 'apply', 'startup', 'export', 'source'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -81,9 +83,9 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'ghes-gitops-bench-'));
   const sim = await RemoteSimulator.launch();
   try {
-    const needsBundles = only.has('plan') || only.has('startup');
+    const needsBundles = only.has('plan') || only.has('startup') || only.has('export');
     const bundle = needsBundles ? bundles(work) : { dir: '', description: 'not used' };
-    const latencies = [10, 50];
+    const latencies = [10, 25, 50];
 
     const plan: PlanScenarioResult[] = [];
     if (only.has('plan')) {
@@ -117,7 +119,10 @@ async function main(): Promise<void> {
       log('3. bootstrap apply');
       const size = quick ? { environments: 2, hooks: 10, webhooks: 2 } : { environments: 20, hooks: 200, webhooks: 20 };
       for (const latencyMs of latencies) {
-        for (const concurrency of [1, 4, 8]) {
+        // Preflight on, as `apply` runs by default; at the target concurrency also off, for the comparison.
+        const settings = [1, 4, 8].map((concurrency) => ({ concurrency, preflight: true }));
+        settings.push({ concurrency: TARGETS.applyConcurrency, preflight: false });
+        for (const { concurrency, preflight } of settings) {
           // Concurrency 1 is the slow, stable case: fewer runs keep the whole benchmark within minutes.
           const applyRuns = quick ? 1 : concurrency === 1 ? 2 : Math.min(runs, 5);
           applied.push(
@@ -128,6 +133,7 @@ async function main(): Promise<void> {
               downloadMs: 100,
               pollMs: 50,
               concurrency,
+              preflight,
               runs: applyRuns,
               log,
             }),
@@ -140,6 +146,25 @@ async function main(): Promise<void> {
     if (only.has('startup')) {
       log('4. start-up');
       startup = await runStartupScenario({ sim, distDir: bundle.dir, runs: quick ? 1 : 15 });
+    }
+
+    const exported: ExportScenarioResult[] = [];
+    if (only.has('export')) {
+      log('5. export');
+      const size = quick
+        ? { environments: 3, hooks: 30, webhooks: 3 }
+        : { environments: 300, hooks: 3_000, webhooks: 300 };
+      for (const latencyMs of latencies) {
+        exported.push(await runExportScenario({ sim, cli: join(bundle.dir, 'cli.js'), size, latencyMs, runs, log }));
+      }
+    }
+
+    const sourcePoll: SourcePollResult[] = [];
+    if (only.has('source')) {
+      log('6. daemon: unchanged source poll');
+      for (const latencyMs of latencies) {
+        sourcePoll.push(await runSourcePollScenario({ sim, latencyMs, polls: quick ? 5 : 50, log }));
+      }
     }
 
     machine.loadAtEnd = loadAverage();
@@ -155,6 +180,8 @@ async function main(): Promise<void> {
       schedulerExponent: growthExponent(scheduler),
       apply: applied,
       startup,
+      exported,
+      sourcePoll,
       durationMs: performance.now() - started,
     };
     // Formatted as `npm run lint` expects (Prettier aligns the tables).

@@ -23,6 +23,8 @@ export interface Connection {
 export interface ConnectOptions {
   requestTimeoutMs?: number;
   log?: Logger;
+  /** The transport; default nodeFetch, which reads proxy settings from process.env. */
+  fetch?: typeof fetch;
   /** Retry and rate-limit tuning, as in ClientSettings; the defaults suit a real server, tests shrink the waits. */
   retries?: number;
   retryDelayMs?: number;
@@ -31,6 +33,8 @@ export interface ConnectOptions {
   rateLimitUnitMs?: number;
   /** Told the method and status of every response (ClientSettings.onResponse). */
   onResponse?: (method: string, status: number) => void;
+  /** The most requests on the wire at once, reads included (`--concurrency`); default: unbounded here. */
+  concurrency?: number;
 }
 
 /** Reads and validates the desired state; every secret it holds becomes known to the redactor. */
@@ -51,12 +55,14 @@ export function connect(connection: Connection, options: ConnectOptions = {}): A
       token: connection.token,
       requestTimeoutMs: options.requestTimeoutMs,
       log: options.log,
+      fetch: options.fetch,
       retries: options.retries,
       retryDelayMs: options.retryDelayMs,
       maxRateLimitWaitSeconds: options.maxRateLimitWaitSeconds,
       rateLimitRetries: options.rateLimitRetries,
       rateLimitUnitMs: options.rateLimitUnitMs,
       onResponse: options.onResponse,
+      maxConcurrentRequests: options.concurrency,
     }),
   );
 }
@@ -89,6 +95,11 @@ export interface ReviewSettings {
   observed?: ObservedState;
   /** Told what preflight checked. */
   onPreflight?: (result: PreflightResult) => void;
+  /**
+   * Asked once the plan has passed the guard and preflight, before the first change (not on a dry run): the CLI's
+   * `yes` prompt. Throwing stops the run with nothing sent.
+   */
+  approve?: () => Promise<void>;
 }
 
 /** What apply would say of a plan before sending anything: the one answer plan, apply, the Action and the daemon share. */
@@ -168,6 +179,7 @@ export async function applyPlan(plan: Plan, api: AdminApi, settings: ApplySettin
     );
   }
   if (review.preflight && review.preflight.problems.length > 0) throw new PreflightError(review.preflight.problems);
+  if (!settings.dryRun) await settings.approve?.();
   return apply(plan, api, {
     concurrency: settings.concurrency,
     downloadTimeoutMs: settings.downloadTimeoutMs,

@@ -35,3 +35,11 @@ export class Secret {
     return SENSITIVE;
   }
 }
+
+/**
+ * The mask GHES shows instead of a secret; any run of 8 or more asterisks is treated as one. The one rule for the
+ * planner (which refuses such a configured secret before anything is sent) and the client (a last line of defence).
+ */
+export function isMaskedSecret(value: string): boolean {
+  return /^\*{8,}$/.test(value);
+}

@@ -1,7 +1,8 @@
 // Scenario 3: a bootstrap apply (an empty instance to a few hundred objects) at several concurrency settings,
-// against the simulator with latency and real download times. Measured: wall time against the floor that the
-// plan's dependency DAG allows, and the most requests the simulator ever had in flight.
-import { apply } from '../../src/apply/apply.js';
+// against the simulator with latency and real download times, preflight on (as `apply` runs by default) or off.
+// Measured: wall time against the floor that the plan's dependency DAG allows, and the most requests the
+// simulator ever had in flight.
+import { applyPlan } from '../../src/reconcile.js';
 import { createAdminApi } from '../../src/github/admin-api.js';
 import { createClient } from '../../src/github/client.js';
 import { createPlan } from '../../src/plan/plan.js';
@@ -23,8 +24,10 @@ export interface FloorSettings {
 }
 
 export interface ApplyFloor {
-  /** Requests an ideal run sends: one per operation, plus the download polls. */
+  /** Requests an ideal run sends: one per operation, plus the download polls (plus preflight's reads, when on). */
   requests: number;
+  /** Preflight's share: a repository read, then its tree, per script repository, `concurrency` at a time. */
+  preflightMs: number;
   /** Polls per download in an ideal run. */
   pollsPerDownload: number;
   /** The longest dependency chain: every request on it costs one latency, each download its wait. */
@@ -58,7 +61,11 @@ export function downloadWait(settings: Pick<FloorSettings, 'latencyMs' | 'downlo
   }
 }
 
-export function applyFloor(plan: Plan, settings: FloorSettings): ApplyFloor {
+/**
+ * `preflight` adds what preflight needs before any write: two requests in a row (the repository, then its tree)
+ * per script repository, `concurrency` repositories at a time.
+ */
+export function applyFloor(plan: Plan, settings: FloorSettings, preflight = false): ApplyFloor {
   const latency = settings.latencyMs;
   const wait = downloadWait(settings);
   const finish = new Map<string, number>();
@@ -85,7 +92,24 @@ export function applyFloor(plan: Plan, settings: FloorSettings): ApplyFloor {
     if (i > 0 && starts[i] === starts[i - 1]) continue;
     floorMs = Math.max(floorMs, starts[i]! + Math.ceil((starts.length - i) / slots) * latency);
   }
-  return { requests, pollsPerDownload: wait.polls, criticalPathMs, throughputMs, floorMs };
+  if (!preflight)
+    return { requests, preflightMs: 0, pollsPerDownload: wait.polls, criticalPathMs, throughputMs, floorMs };
+  const repositories = new Set(
+    plan.operations.flatMap((op) =>
+      op.kind === 'hook' && op.action === 'create' && op.fields?.script_repository
+        ? [op.fields.script_repository.toLowerCase()]
+        : [],
+    ),
+  ).size;
+  const preflightMs = Math.ceil(repositories / slots) * 2 * latency;
+  return {
+    requests: requests + 2 * repositories,
+    preflightMs,
+    pollsPerDownload: wait.polls,
+    criticalPathMs: criticalPathMs + preflightMs,
+    throughputMs: throughputMs + preflightMs,
+    floorMs: floorMs + preflightMs,
+  };
 }
 
 function isDownload(op: Operation): boolean {
@@ -101,6 +125,8 @@ export interface ApplyRun {
 
 export interface ApplyScenarioResult {
   size: LargeStateSize;
+  /** Whether preflight checked the hook scripts first, as `apply` does unless told otherwise. */
+  preflight: boolean;
   latencyMs: number;
   downloadMs: number;
   pollMs: number;
@@ -122,9 +148,12 @@ export async function runApplyScenario(options: {
   pollMs: number;
   concurrency: number;
   runs: number;
+  /** Default true. */
+  preflight?: boolean;
   log?: (message: string) => void;
 }): Promise<ApplyScenarioResult> {
   const { sim, latencyMs, downloadMs, pollMs, concurrency } = options;
+  const preflight = options.preflight ?? true;
   const target = buildLargeState(options.size);
   const desired = desiredFrom(target);
   const runs: ApplyRun[] = [];
@@ -134,16 +163,20 @@ export async function runApplyScenario(options: {
   for (let i = 0; i < options.runs; i++) {
     const { url, token } = await sim.start({ latencyMs, downloadMs, state: emptyInstance(target) });
     const api = createAdminApi(createClient({ apiUrl: url, token }));
-    const plan = createPlan(desired, await api.observe(), { syncSecrets: false });
+    const observed = await api.observe();
+    const plan = createPlan(desired, observed, { syncSecrets: false });
     operations = plan.operations.length;
-    floor ??= applyFloor(plan, { latencyMs, downloadMs, pollMs, concurrency });
+    floor ??= applyFloor(plan, { latencyMs, downloadMs, pollMs, concurrency }, preflight);
     await sim.clearRequests();
     const t0 = performance.now();
-    const result = await apply(plan, api, {
+    const result = await applyPlan(plan, api, {
       concurrency,
       downloadTimeoutMs: 60_000,
       downloadPollMs: pollMs,
+      allowMassDelete: false,
       dryRun: false,
+      skipPreflight: !preflight,
+      observed,
     });
     const wallMs = performance.now() - t0;
     const log = await sim.requests();
@@ -162,12 +195,13 @@ export async function runApplyScenario(options: {
       problems.push(`${run.peakInFlight} requests in flight at once, concurrency ${concurrency}`);
     }
     options.log?.(
-      `  apply c=${concurrency} @${latencyMs} ms run ${i + 1}: ${wallMs.toFixed(0)} ms, ` +
+      `  apply c=${concurrency} @${latencyMs} ms${preflight ? '' : ' (no preflight)'} run ${i + 1}: ${wallMs.toFixed(0)} ms, ` +
         `${run.requests} requests, peak ${run.peakInFlight}`,
     );
   }
   return {
     size: options.size,
+    preflight,
     latencyMs,
     downloadMs,
     pollMs,

@@ -1,7 +1,7 @@
 // The sticky pull-request comment: one per pull request, target instance and config, found again by a hidden
 // marker and edited in place on every run, so a pull request never collects a trail of stale plans.
 // The body stays under GitHub's 65,536-character limit; what does not fit is in the job summary.
-import { getOctokit } from '@actions/github';
+import type { getOctokit } from '@actions/github';
 import { codeFence, escapeHtml, instanceName, markerValue } from '../report/markdown.js';
 import type { Findings } from '../report/findings.js';
 import { renderPlanMarkdown } from '../report/plan.js';
@@ -94,9 +94,26 @@ export interface CommentOutcome {
   url: string;
 }
 
+/** The account the workflow's GITHUB_TOKEN writes as: GitHub refuses that token `GET /user`. */
+export const GITHUB_ACTIONS_LOGIN = 'github-actions[bot]';
+
 /**
- * Creates or edits our comment on the pull request. Reads every page of comments until it finds the marker;
- * when several carry it (a race between two runs), the oldest is kept up to date.
+ * The account the token writes comments as: `GET /user`, which GitHub refuses (403) to an installation token;
+ * the one an Action is given by default is the workflow's GITHUB_TOKEN, whose account is github-actions[bot].
+ */
+export async function commentAuthor(github: GitHubClient): Promise<string> {
+  try {
+    return (await github.rest.users.getAuthenticated()).data.login;
+  } catch (error) {
+    if ((error as { status?: unknown }).status === 403) return GITHUB_ACTIONS_LOGIN;
+    throw error;
+  }
+}
+
+/**
+ * Creates or edits our comment on the pull request. Reads every page of comments until it finds one that the
+ * token's own account wrote and that carries the marker: anyone can paste the marker into a comment, and editing
+ * theirs would overwrite it. When several qualify (a race between two runs), the oldest is kept up to date.
  */
 export async function upsertComment(
   github: GitHubClient,
@@ -104,10 +121,13 @@ export async function upsertComment(
   marker: string,
   body: string,
 ): Promise<CommentOutcome> {
+  const author = (await commentAuthor(github)).toLowerCase();
   const params = { owner: pr.owner, repo: pr.repo, issue_number: pr.number, per_page: 100 };
   let found: number | undefined;
   for await (const page of github.paginate.iterator(github.rest.issues.listComments, params)) {
-    found = page.data.find((comment) => comment.body?.includes(marker))?.id;
+    found = page.data.find(
+      (comment) => comment.user?.login.toLowerCase() === author && comment.body?.includes(marker),
+    )?.id;
     if (found !== undefined) break;
   }
   if (found !== undefined) {
@@ -131,7 +151,10 @@ export async function upsertComment(
 /**
  * A client for the host of the repository that holds the config (GITHUB_API_URL, given as apiUrl), not
  * necessarily the GHES instance being managed. getOctokit reads GITHUB_API_URL itself, but once, when it is loaded.
+ * Loaded only when a comment is posted: @actions/github and its HTTP client are most of the Action's bundle, and
+ * evaluating them at start-up delayed every run's first request (BENCHMARKS.md, start-up).
  */
-export function createGitHubClient(token: string, apiUrl: string | undefined): GitHubClient {
+export async function createGitHubClient(token: string, apiUrl: string | undefined): Promise<GitHubClient> {
+  const { getOctokit } = await import('@actions/github');
   return getOctokit(token, apiUrl ? { baseUrl: apiUrl } : {});
 }

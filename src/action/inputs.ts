@@ -6,6 +6,7 @@ import { MAX_CONCURRENCY } from '../apply/apply.js';
 import { durationMs } from '../duration.js';
 import { UserError } from '../errors.js';
 import { parseBranchPatterns } from './branches.js';
+import { isGitHubDotCom } from '../github/connection.js';
 
 export type Mode = 'auto' | 'plan' | 'apply';
 export const MODES: readonly Mode[] = ['auto', 'plan', 'apply'];
@@ -139,10 +140,10 @@ export function parseApiUrl(text: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new UserError(`the \`api-url\` input must be an http or https URL, not \`${text}\``);
   }
-  if (url.hostname.toLowerCase() === 'api.github.com') {
+  if (isGitHubDotCom(url)) {
     // The default follows the run's host: on github.com that is not an instance, and the admin token must not go there.
     throw new UserError(
-      '`api-url` is https://api.github.com, which is not a GitHub Enterprise Server instance: set the `api-url` ' +
+      `\`api-url\` is ${url.origin}, which is not a GitHub Enterprise Server instance: set the \`api-url\` ` +
         'input to your instance, e.g. https://ghes.example.com/api/v3',
     );
   }

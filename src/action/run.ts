@@ -25,6 +25,7 @@ import {
   reviewPlan,
   type PlanReview,
 } from '../reconcile.js';
+import { sourceMappedStack } from '../stack.js';
 import { annotationsFor, failureSummary } from './annotations.js';
 import {
   commentMarker,
@@ -167,7 +168,8 @@ async function execute(state: RunState): Promise<void> {
 
   const desired = await loadDesired(configPath(settings, runner), state.env, redactor);
   for (const secret of secretValues(desired)) core.setSecret(secret);
-  const api = connect({ apiUrl: settings.apiUrl, token: settings.token }, { log });
+  // `concurrency` bounds every request of the run, reads included.
+  const api = connect({ apiUrl: settings.apiUrl, token: settings.token }, { log, concurrency: settings.concurrency });
   const { plan, observed } = await planChanges(desired, api, { syncSecrets: settings.syncSecrets });
   // Apply's guards, on every run: a plan run shows what the apply after merge would refuse.
   const review = await reviewPlan(
@@ -320,7 +322,7 @@ async function commentOnPullRequest(state: RunState, body: (target: CommentTarge
   const target = commentTarget(settings);
   try {
     const outcome = await upsertComment(
-      createGitHubClient(settings.githubToken, runner.apiUrl),
+      await createGitHubClient(settings.githubToken, runner.apiUrl),
       runner.pullRequest,
       commentMarker(target),
       redactor.redact(body(target)),
@@ -370,7 +372,7 @@ async function commentOnMergedPullRequest(
   if (!settings?.comment || !runner || runner.eventName !== 'push' || !runner.sha || !runner.repository) return;
   if (state.applyCommented || !settings.githubToken) return;
   state.applyCommented = true;
-  const github = createGitHubClient(settings.githubToken, runner.apiUrl);
+  const github = await createGitHubClient(settings.githubToken, runner.apiUrl);
   const target = commentTarget(settings);
   try {
     const pull = await mergedPullRequest(github, runner.repository, runner.sha);
@@ -429,7 +431,7 @@ async function reportFailure(error: unknown, state: RunState): Promise<string> {
     failure = inActionTerms(error.message);
     details = failure;
   } else {
-    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const text = error instanceof Error ? sourceMappedStack(error.stack ?? error.message) : String(error);
     failure = `internal error (please report it): ${text}`;
     details = failure;
   }

@@ -1,7 +1,9 @@
 // Apply: execute a Plan against the admin API as a DAG. An operation starts once everything it depends on has
 // succeeded; requests are bounded globally; failures are collected, not fatal; an interrupt stops new starts.
+import { setTimeout as delay } from 'node:timers/promises';
 import type { AdminApi, HookRequest, WebhookRequest } from '../github/api.js';
 import type { ObservedState } from '../github/types.js';
+import { webhookIdentity } from '../config/types.js';
 import { OutcomeUnknownError } from '../github/errors.js';
 import { UserError } from '../errors.js';
 import type {
@@ -23,6 +25,12 @@ export const DEFAULT_CONCURRENCY = 4;
 export const MAX_CONCURRENCY = 64;
 /** Wait before re-reading after a create of unknown outcome; see LiveStateReader. */
 const RECHECK_DELAY_MS = 200;
+/**
+ * Creates tried again after one of unknown outcome, each only once a re-read shows the object is not there: under
+ * heavy faults one retry left about one create in fifty to a second run. Later re-reads wait longer (backoff),
+ * giving a busy server time to finish a create it was still working on.
+ */
+export const MAX_CREATE_RETRIES = 3;
 
 /** An environment name as hooks refer to it (`Default` is the built-in one) -> its id, if known. */
 export function resolveEnvironmentId(environmentIds: Record<string, number>, name: string): number | undefined {
@@ -95,25 +103,24 @@ export async function apply(plan: Plan, api: AdminApi, options: ApplyOptions): P
       environmentIds,
       defaultEnvironmentId,
       createOrAdopt: async (create, find) => {
-        try {
-          return { liveId: (await slot(create)).id };
-        } catch (error) {
-          if (!(error instanceof OutcomeUnknownError)) throw error;
-          const live = await liveReader.readAfter(liveReader.mark()).catch((readError: unknown) => {
-            throw new UserError(
-              `${error.message}; re-reading the live state to find out failed: ${message(readError)}`,
-            );
-          });
-          const existing = find(live);
-          // Our lost create went through after all: adopt what it made rather than create a duplicate.
-          if (existing !== undefined) return { liveId: existing.id };
+        for (let attempt = 1; ; attempt++) {
           try {
             return { liveId: (await slot(create)).id };
-          } catch (second) {
-            if (second instanceof OutcomeUnknownError) {
-              throw new UserError(`${second.message} (second attempt; rerun to converge)`, { cause: second });
+          } catch (error) {
+            if (!(error instanceof OutcomeUnknownError)) throw error;
+            if (attempt > MAX_CREATE_RETRIES) {
+              throw new UserError(`${error.message} (${attempt} attempts; rerun to converge)`, { cause: error });
             }
-            throw second;
+            const seen = liveReader.mark();
+            if (attempt > 1) await delay(RECHECK_DELAY_MS * (2 ** (attempt - 1) - 1));
+            const live = await liveReader.readAfter(seen).catch((readError: unknown) => {
+              throw new UserError(
+                `${error.message}; re-reading the live state to find out failed: ${message(readError)}`,
+              );
+            });
+            const existing = find(live);
+            // Our lost create went through after all: adopt what it made rather than create a duplicate.
+            if (existing !== undefined) return { liveId: existing.id };
           }
         }
       },
@@ -368,7 +375,7 @@ async function executeWebhook(operation: WebhookOperation, context: OperationCon
       const body = webhookRequest(operation);
       return context.createOrAdopt(
         () => api.createWebhook(body),
-        (live) => live.webhooks.find((w) => w.url === body.url && !context.knownWebhookIds.has(w.id)),
+        (live) => live.webhooks.find((w) => webhookIdentity(w.url) === body.url && !context.knownWebhookIds.has(w.id)),
       );
     }
     case 'update': {

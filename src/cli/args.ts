@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { MAX_CONCURRENCY } from '../apply/apply.js';
 import { durationMs } from '../duration.js';
+import { didYouMean } from '../config/suggest.js';
 import { UserError } from '../errors.js';
 import { TOOL_NAME } from '../version.js';
 
@@ -26,7 +27,7 @@ const apiUrlFlag: FlagSpec = {
 const requestTimeoutFlag: FlagSpec = {
   type: 'string',
   value: 'SECONDS',
-  help: 'abandon (and retry when safe) a request that takes longer (default: 30)',
+  help: 'abandon (and retry when safe) a request that takes longer, e.g. 30, 90s, 2m (default: 30)',
 };
 const syncSecretsFlag: FlagSpec = {
   type: 'boolean',
@@ -40,24 +41,27 @@ const skipPreflightFlag: FlagSpec = {
   type: 'boolean',
   help: 'do not check that hook scripts exist (and are executable) in their repositories',
 };
-const verboseFlag: FlagSpec = { type: 'boolean', help: 'log every request (never the token or a secret)' };
 const concurrencyFlag: FlagSpec = {
   type: 'string',
   value: 'N',
-  help: 'operations in flight at once (default: 4; 1 is the most conservative)',
+  help: 'requests in flight at once, reads included (default: 4; 1 is the most conservative)',
 };
 const downloadTimeoutFlag: FlagSpec = {
   type: 'string',
   value: 'DURATION',
   help: 'how long to wait for an environment download, e.g. 600, 90s, 10m (default: 10m)',
 };
-const noColorFlag: FlagSpec = { type: 'boolean', help: 'no ANSI colours (also: the NO_COLOR environment variable)' };
+/** Flags every command takes, listed last in each command's help. */
+const SHARED_FLAGS: Record<string, FlagSpec> = {
+  verbose: { type: 'boolean', help: 'log more: every request (never the token or a secret)' },
+  'no-color': { type: 'boolean', help: 'no ANSI colours (also: the NO_COLOR environment variable)' },
+};
 
 export const COMMANDS: Record<CommandName, { summary: string; usage: string; flags: Record<string, FlagSpec> }> = {
   validate: {
     summary: 'check the desired state against the schema and its cross-references; sends nothing',
     usage: 'validate [--config PATH]',
-    flags: { config: configFlag },
+    flags: { config: configFlag, ...SHARED_FLAGS },
   },
   plan: {
     summary: 'show what apply would change on the instance, and what it would refuse',
@@ -70,21 +74,35 @@ export const COMMANDS: Record<CommandName, { summary: string; usage: string; fla
         type: 'boolean',
         help: 'exit 0 when there is no change, 2 when there are changes, 1 on error or when apply would refuse the plan',
       },
-      out: { type: 'string', value: 'FILE', help: 'also write the plan as JSON to FILE' },
+      out: {
+        type: 'string',
+        value: 'FILE',
+        help: 'also write the plan as JSON to FILE, with where it came from, for `apply --plan FILE`',
+      },
       'allow-mass-delete': allowMassDeleteFlag,
       'skip-preflight': skipPreflightFlag,
       'sync-secrets': syncSecretsFlag,
       'request-timeout': requestTimeoutFlag,
-      verbose: verboseFlag,
-      'no-color': noColorFlag,
+      ...SHARED_FLAGS,
     },
   },
   apply: {
     summary: 'change the instance to match the desired state',
-    usage: 'apply [--config PATH] [--api-url URL] [--dry-run] [--concurrency N] [--allow-mass-delete]',
+    usage:
+      'apply [--config PATH] [--api-url URL] [--plan FILE] [--auto-approve] [--dry-run] [--concurrency N] ' +
+      '[--allow-mass-delete]',
     flags: {
       config: configFlag,
       'api-url': apiUrlFlag,
+      plan: {
+        type: 'string',
+        value: 'FILE',
+        help: 'apply the plan saved by `plan --out FILE`; refused, with the difference, if a fresh plan differs',
+      },
+      'auto-approve': {
+        type: 'boolean',
+        help: 'do not ask for `yes` on a terminal before changing anything (without a terminal nobody is asked)',
+      },
       'dry-run': { type: 'boolean', help: 'print what would be done; send no mutating request' },
       concurrency: concurrencyFlag,
       'download-timeout': downloadTimeoutFlag,
@@ -97,16 +115,16 @@ export const COMMANDS: Record<CommandName, { summary: string; usage: string; fla
         help: 'exit 0 when nothing changed, 2 when changes were applied, 1 on error',
       },
       'request-timeout': requestTimeoutFlag,
-      verbose: verboseFlag,
-      'no-color': noColorFlag,
+      ...SHARED_FLAGS,
     },
   },
   export: {
     summary: 'write the live configuration as desired-state YAML (to adopt an existing instance)',
-    usage: 'export [--api-url URL] [--output FILE] [--organizations LIST] [--repositories LIST]',
+    usage: 'export [--api-url URL] [--output FILE [--force]] [--organizations LIST] [--repositories LIST]',
     flags: {
       'api-url': apiUrlFlag,
       output: { type: 'string', value: 'FILE', help: 'write to FILE instead of stdout' },
+      force: { type: 'boolean', help: 'let --output replace an existing file' },
       organizations: {
         type: 'string',
         value: 'LIST',
@@ -118,13 +136,13 @@ export const COMMANDS: Record<CommandName, { summary: string; usage: string; fla
         help: "also write the hooks' enforcement overrides in these repositories (comma-separated owner/name)",
       },
       'request-timeout': requestTimeoutFlag,
-      verbose: verboseFlag,
+      ...SHARED_FLAGS,
     },
   },
   serve: {
     summary: 'run as a daemon: reconcile continuously, with health, metrics and status endpoints',
     usage:
-      'serve [--config PATH] [--api-url URL] [--interval DURATION] [--mode apply|plan] [--listen HOST:PORT] [--once]',
+      'serve [--config PATH | --repo OWNER/NAME[/DIR] [--ref REF]] [--api-url URL] [--interval DURATION] [--mode apply|plan] [--listen HOST:PORT] [--once] [--report-issue OWNER/REPO]',
     flags: {
       config: configFlag,
       'api-url': apiUrlFlag,
@@ -153,6 +171,36 @@ export const COMMANDS: Record<CommandName, { summary: string; usage: string; fla
         type: 'string',
         value: 'FORMAT',
         help: 'json (default when stdout is not a terminal) or text',
+      },
+      repo: {
+        type: 'string',
+        value: 'OWNER/NAME[/DIR]',
+        help: 'read the desired state from this repository through the REST API instead of --config (token: $GHES_SOURCE_TOKEN, else $GHES_TOKEN)',
+      },
+      ref: {
+        type: 'string',
+        value: 'REF',
+        help: "with --repo: the branch, tag or commit to reconcile (default: the repository's default branch)",
+      },
+      'repo-api-url': {
+        type: 'string',
+        value: 'URL',
+        help: 'with --repo: the API of the host that holds it (default: the instance, --api-url)',
+      },
+      'source-interval': {
+        type: 'string',
+        value: 'DURATION',
+        help: 'with --repo: how often the ref is polled, one conditional request (default: 1m)',
+      },
+      'report-issue': {
+        type: 'string',
+        value: 'OWNER/REPO',
+        help: 'keep one issue there open while the instance is drifted, failed or stalled; close it when back in sync (token: $GITHUB_TOKEN)',
+      },
+      'report-api-url': {
+        type: 'string',
+        value: 'URL',
+        help: 'the API of the host that holds --report-issue (default: the instance, --api-url)',
       },
       'webhook-repo': {
         type: 'string',
@@ -184,6 +232,7 @@ export const COMMANDS: Record<CommandName, { summary: string; usage: string; fla
         value: 'MS',
         help: 'how long a simulated environment download takes (default: 2000)',
       },
+      ...SHARED_FLAGS,
     },
   },
 };
@@ -191,20 +240,25 @@ export const COMMANDS: Record<CommandName, { summary: string; usage: string; fla
 export type ParsedFlags = Record<string, string | boolean | undefined>;
 
 export type Invocation =
+  /** `usage`: no command at all, which is a mistake (exit 1) though the answer is the same overview. */
+  | { kind: 'usage' }
   | { kind: 'help'; command?: CommandName }
   | { kind: 'version' }
   | { kind: 'command'; command: CommandName; flags: ParsedFlags };
 
 export function parseInvocation(argv: string[]): Invocation {
   const [first, ...rest] = argv;
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+  if (first === undefined) return { kind: 'usage' };
+  if (first === '--help' || first === '-h' || first === 'help') {
     const topic = rest[0];
     return { kind: 'help', command: isCommand(topic) ? topic : undefined };
   }
   if (first === '--version' || first === '-v' || first === 'version') return { kind: 'version' };
   if (!isCommand(first)) {
+    const hint = didYouMean(first, Object.keys(COMMANDS));
     throw new UserError(
-      `unknown command \`${first}\`. Commands: ${Object.keys(COMMANDS).join(', ')}. See \`${TOOL_NAME} --help\`.`,
+      `unknown command \`${first}\`${hint ? `: ${hint}` : ''}. Commands: ${Object.keys(COMMANDS).join(', ')}. ` +
+        `See \`${TOOL_NAME} --help\`.`,
     );
   }
   const spec = COMMANDS[first];
@@ -214,10 +268,36 @@ export function parseInvocation(argv: string[]): Invocation {
   try {
     values = parseArgs({ args: rest, options, allowPositionals: false, strict: true }).values as ParsedFlags;
   } catch (error) {
-    throw new UserError(`${(error as Error).message.split('\n')[0]}. See \`${TOOL_NAME} ${first} --help\`.`);
+    throw new UserError(
+      `${describeParseError(first, error as Error & { code?: string })}. See \`${TOOL_NAME} ${first} --help\`.`,
+    );
   }
   if (values.help) return { kind: 'help', command: first };
   return { kind: 'command', command: first, flags: values };
+}
+
+/** node:util's parse errors, with a did-you-mean for an unknown flag (or the command it belongs to). */
+function describeParseError(command: CommandName, error: Error & { code?: string }): string {
+  const firstLine = error.message.split('\n')[0] ?? error.message;
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /argument is ambiguous/.test(firstLine)) {
+    // `--request-timeout -5`: parseArgs will not take a value that starts with a dash.
+    const flag = /'(--?[^' ]+)/.exec(firstLine)?.[1] ?? 'the option';
+    return `${flag} needs a value (one that starts with "-" is written ${flag}=VALUE)`;
+  }
+  const unknown = error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(--?[^']+)'/.exec(firstLine)?.[1] : undefined;
+  if (unknown === undefined) return firstLine;
+  const name = unknown.replace(/^--?/, '').split('=')[0] ?? '';
+  const elsewhere = (Object.keys(COMMANDS) as CommandName[]).filter(
+    (other) => other !== command && Object.hasOwn(COMMANDS[other].flags, name),
+  );
+  if (elsewhere.length > 0) {
+    return `${firstLine}: \`--${name}\` is a flag of ${elsewhere.map((other) => `\`${other}\``).join(', ')}, not of \`${command}\``;
+  }
+  const hint = didYouMean(
+    `--${name}`,
+    Object.keys(COMMANDS[command].flags).map((flag) => `--${flag}`),
+  );
+  return hint ? `${firstLine}: ${hint}` : firstLine;
 }
 
 function isCommand(name: string | undefined): name is CommandName {
@@ -237,7 +317,8 @@ export function helpText(command?: CommandName): string {
       ...Object.entries(COMMANDS).map(([name, spec]) => `  ${name.padEnd(width)}  ${spec.summary}`),
       '',
       'Connection: the token comes from $GHES_TOKEN (else $GITHUB_TOKEN), never from a flag: a site',
-      "administrator's personal access token (classic) with the site_admin scope.",
+      "administrator's personal access token (classic) with the site_admin scope. Proxies: HTTPS_PROXY,",
+      'HTTP_PROXY, NO_PROXY; an internal CA: NODE_EXTRA_CA_CERTS=/path/to/ca.pem.',
       '',
       'Exit codes: 0 success, 1 error (or a plan apply would refuse), 2 changes (with --detailed-exitcode),',
       '130/143 interrupted.',
@@ -261,10 +342,12 @@ export function helpText(command?: CommandName): string {
   ].join('\n');
 }
 
-/** `600`, `90s`, `10m`, `1h` → milliseconds. */
+/** `600`, `90s`, `10m`, `1h` → milliseconds; zero is refused (a zero timeout would fail, or mean "the default"). */
 export function parseDuration(text: string, flag: string): number {
   const ms = durationMs(text);
-  if (ms === undefined) throw new UserError(`--${flag} takes a duration such as 600, 90s or 10m, not \`${text}\``);
+  if (ms === undefined || !(ms > 0)) {
+    throw new UserError(`--${flag} takes a duration above zero, such as 600, 90s or 10m, not \`${text}\``);
+  }
   return ms;
 }
 

@@ -1,17 +1,18 @@
 // One function per command. Data (plans, exports) goes to stdout; progress and diagnostics to stderr.
-import { writeFile } from 'node:fs/promises';
 import type { ApplyResult } from '../apply/types.js';
+import type { Plan } from '../plan/types.js';
 import { DEFAULT_CONCURRENCY } from '../apply/apply.js';
-import { DEFAULT_CONFIG_PATH } from '../config/load.js';
+import { DEFAULT_CONFIG_PATH, undeclaredEnvironments } from '../config/load.js';
 import { isTargetName, type NamedTarget, type OverrideTargets } from '../config/overrides.js';
 import type { OverrideScope } from '../config/types.js';
 import { formatDiagnostic, UserError } from '../errors.js';
 import type { ObservedState } from '../github/types.js';
 import { resolveConnection } from '../github/connection.js';
+import { createNodeFetch, proxyFor } from '../github/transport.js';
 import { renderApplyText } from '../report/apply.js';
 import { exportWarnings, renderExport } from '../report/export.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText } from '../report/plan.js';
-import { onInterrupt, type SignalHost } from '../interrupt.js';
+import { onInterrupt, type Interruption, type SignalHost } from '../interrupt.js';
 import { createStderrLogger, type Logger, type Redactor, type TextOutput } from '../redact.js';
 import {
   applyPlan,
@@ -20,8 +21,12 @@ import {
   planChanges,
   reviewPlan,
   type ConnectOptions,
+  type PlanReview,
   type ReviewSettings,
 } from '../reconcile.js';
+import { askApproval, processTerminal, type Terminal } from './approve.js';
+import { checkOutputFile, writeOutputFile } from './files.js';
+import { configDigest, readSavedPlan, renderSavedPlan, staleness } from './saved-plan.js';
 import { runSimulateCommand } from './simulate.js';
 import { parseDuration, parsePositiveInt, type CommandName, type ParsedFlags } from './args.js';
 
@@ -36,6 +41,8 @@ export interface CommandContext {
   signals?: SignalHost;
   /** Waits between retries; the defaults suit a real server, in-process tests shrink them. */
   waits?: Pick<ConnectOptions, 'retryDelayMs' | 'rateLimitUnitMs'>;
+  /** Where apply asks for `yes`; the process's stdin and stderr when absent. */
+  terminal?: Terminal;
 }
 
 const SUSPENDED_NOTE =
@@ -54,7 +61,7 @@ export async function runCommand(name: CommandName, flags: ParsedFlags, context:
   const log = createStderrLogger(context.redactor, { verbose: flags.verbose === true, stderr: context.stderr });
   switch (name) {
     case 'validate':
-      return validate(flags, context);
+      return validate(flags, context, log);
     case 'plan':
       return plan(flags, context, log);
     case 'apply':
@@ -71,8 +78,12 @@ export async function runCommand(name: CommandName, flags: ParsedFlags, context:
   }
 }
 
-async function validate(flags: ParsedFlags, context: CommandContext): Promise<number> {
+async function validate(flags: ParsedFlags, context: CommandContext, log: Logger): Promise<number> {
   const desired = await loadDesired(configPath(flags), context.env, context.redactor);
+  log.debug(`read ${desired.files.join(', ')}`);
+  for (const note of undeclaredEnvironments(desired)) {
+    context.stderr.write(`${context.redactor.redact(formatDiagnostic(note))}\n`);
+  }
   const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
   for (const warning of desired.warnings ?? []) context.stderr.write(`${formatDiagnostic(warning)}\n`);
   context.stdout.write(
@@ -84,12 +95,20 @@ async function validate(flags: ParsedFlags, context: CommandContext): Promise<nu
 
 async function plan(flags: ParsedFlags, context: CommandContext, log: Logger): Promise<number> {
   const format = outputFormat(flags, ['text', 'json', 'markdown']);
+  const requestTimeoutMs = requestTimeout(flags);
+  // Like terraform's -out, the plan file is replaced; a path that cannot be written fails before anything is read.
+  const out = typeof flags.out === 'string' ? { path: flags.out, flag: '--out', overwrite: true } : undefined;
+  if (out) await checkOutputFile(out);
   const desired = await loadDesired(configPath(flags), context.env, context.redactor);
-  const api = connectFromFlags(flags, context, log);
-  const { plan, observed } = await planChanges(desired, api, { syncSecrets: flags['sync-secrets'] === true });
+  const { api, apiUrl } = connectFromFlags(flags, context, log, requestTimeoutMs);
+  const syncSecrets = flags['sync-secrets'] === true;
+  const { plan, observed } = await planChanges(desired, api, { syncSecrets });
   // The guards apply runs, run here too: a plan that apply would refuse must fail review, not pass it.
   const review = await reviewPlan(plan, api, reviewSettings(flags, observed, log), desired);
-  if (typeof flags.out === 'string') await writeFile(flags.out, `${renderPlanJson(plan, review)}\n`);
+  if (out) {
+    const source = { apiUrl, configSha256: await configDigest(desired.files), syncSecrets };
+    await writeOutputFile(out, `${context.redactor.redact(renderSavedPlan(plan, source))}\n`);
+  }
   const rendered =
     format === 'json'
       ? renderPlanJson(plan, review)
@@ -124,23 +143,44 @@ function reviewSettings(flags: ParsedFlags, observed: ObservedState, log: Logger
 
 async function applyCommand(flags: ParsedFlags, context: CommandContext, log: Logger): Promise<number> {
   const format = outputFormat(flags, ['text', 'json']);
+  const requestTimeoutMs = requestTimeout(flags);
   const concurrency =
     typeof flags.concurrency === 'string' ? parsePositiveInt(flags.concurrency, 'concurrency') : DEFAULT_CONCURRENCY;
   const downloadTimeoutMs =
     typeof flags['download-timeout'] === 'string'
       ? parseDuration(flags['download-timeout'], 'download-timeout')
       : 600_000;
+  const saved = typeof flags.plan === 'string' ? await readSavedPlan(flags.plan) : undefined;
   const desired = await loadDesired(configPath(flags), context.env, context.redactor);
-  const api = connectFromFlags(flags, context, log);
-  const { plan, observed } = await planChanges(desired, api, { syncSecrets: flags['sync-secrets'] === true });
+  // The bound covers every request of the run, the plan's reads and preflight's included.
+  const { api, apiUrl } = connectFromFlags(flags, context, log, requestTimeoutMs, concurrency);
+  // A saved plan is re-made with the option it was made with, so that only a change of the instance or config shows.
+  const syncSecrets = flags['sync-secrets'] === true || saved?.source.syncSecrets === true;
+  const { plan, observed } = await planChanges(desired, api, { syncSecrets });
+  if (saved) {
+    const differences = staleness(saved, plan, {
+      apiUrl,
+      configSha256: await configDigest(desired.files),
+      syncSecrets,
+    });
+    if (differences.length > 0) {
+      throw new UserError(
+        `--plan ${String(flags.plan)}: the saved plan is stale; a fresh plan differs:\n` +
+          `${context.redactor.redact(differences.map((line) => `  - ${line}`).join('\n'))}\n` +
+          'Nothing was sent. Run `plan --out FILE` again, review it, and apply that.',
+      );
+    }
+  }
   // Reviewed before it is shown, so the plan printed says what apply is about to refuse, and why.
   const review = await reviewPlan(plan, api, { ...reviewSettings(flags, observed, log), concurrency }, desired);
   const color = useColor(flags, context);
   if (format === 'text') {
     context.stdout.write(`${context.redactor.redact(renderPlanText(plan, { color, findings: review }))}\n`);
   }
+  const dryRun = flags['dry-run'] === true;
   if (plan.operations.length === 0 || desired.suspend) {
-    if (format === 'json') context.stdout.write(`${context.redactor.redact(renderPlanJson(plan, review))}\n`);
+    if (format === 'json')
+      context.stdout.write(`${context.redactor.redact(renderApplyJson(plan, nothingApplied(dryRun), review))}\n`);
     // The break-glass switch: an on-call admin merged `suspend: true` so that nothing changes until it goes.
     if (plan.operations.length > 0) log.warn(SUSPENDED_NOTE);
     return 0;
@@ -148,7 +188,18 @@ async function applyCommand(flags: ParsedFlags, context: CommandContext, log: Lo
 
   const skipPreflight = flags['skip-preflight'] === true;
   if (skipPreflight) log.warn('--skip-preflight: hook scripts are not checked before they are used');
-  const interrupt = onInterrupt({ log, work: 'operation', host: context.signals });
+  // terraform's rules: a person at a terminal approves what they see, unless the plan was reviewed (--plan) already.
+  const terminal = context.terminal ?? processTerminal(context.stderr);
+  const asking = terminal.interactive && flags['auto-approve'] !== true && !dryRun && !saved;
+  const controller = new AbortController();
+  // Signals are watched once the question is answered: Ctrl+C at the prompt only cancels (askApproval).
+  let interrupt: Interruption | undefined;
+  const watchSignals = () => {
+    if (interrupt) return;
+    interrupt = onInterrupt({ log, work: 'operation', host: context.signals });
+    interrupt.signal.addEventListener('abort', () => controller.abort(), { once: true });
+  };
+  if (!asking) watchSignals();
   const downloadStates = new Map<string, string>();
   let result: ApplyResult;
   try {
@@ -156,11 +207,20 @@ async function applyCommand(flags: ParsedFlags, context: CommandContext, log: Lo
       concurrency,
       downloadTimeoutMs,
       allowMassDelete: flags['allow-mass-delete'] === true,
-      dryRun: flags['dry-run'] === true,
+      dryRun,
       skipPreflight,
       observed,
       review,
-      signal: interrupt.signal,
+      signal: controller.signal,
+      ...(asking && {
+        approve: async () => {
+          // With --format json, stdout holds only the final document; the person reads the plan here.
+          if (format === 'json')
+            terminal.output.write(`${context.redactor.redact(renderPlanText(plan, { color: false }))}\n`);
+          await askApproval(terminal, apiUrl);
+          watchSignals();
+        },
+      }),
       onEvent: (event) => {
         if (event.type === 'done') log.debug(`${event.result.operation.id}: ${event.result.status}`);
         // Downloads can take minutes: say when one starts waiting and when its state moves, nothing per poll.
@@ -172,27 +232,30 @@ async function applyCommand(flags: ParsedFlags, context: CommandContext, log: Lo
       },
     });
   } finally {
-    interrupt.dispose();
+    interrupt?.dispose();
   }
-  const rendered =
-    format === 'json'
-      ? JSON.stringify({ plan: JSON.parse(renderPlanJson(plan, review)) as unknown, result }, null, 2)
-      : renderApplyText(result, { color });
+  const rendered = format === 'json' ? renderApplyJson(plan, result, review) : renderApplyText(result, { color });
   context.stdout.write(`${context.redactor.redact(rendered)}\n`);
-  if (result.interrupted) return interrupt.exitCode ?? 1;
+  if (result.interrupted) return interrupt?.exitCode ?? 1;
   if (result.counts.failed > 0 || result.counts.skipped > 0) return 1;
   return flags['detailed-exitcode'] === true && !result.dryRun ? 2 : 0;
 }
 
 async function exportCommand(flags: ParsedFlags, context: CommandContext, log: Logger): Promise<number> {
   const targets = exportTargets(flags);
-  const api = connectFromFlags(flags, context, log);
+  const requestTimeoutMs = requestTimeout(flags);
+  const output =
+    typeof flags.output === 'string'
+      ? { path: flags.output, flag: '--output', overwrite: flags.force === true }
+      : undefined;
+  if (output) await checkOutputFile(output);
+  const { api } = connectFromFlags(flags, context, log, requestTimeoutMs);
   const observed = await api.observe(targets);
   const yaml = renderExport(observed);
   for (const warning of exportWarnings(observed)) log.warn(warning);
-  if (typeof flags.output === 'string') {
-    await writeFile(flags.output, yaml);
-    log.info(`wrote ${flags.output}`);
+  if (output) {
+    await writeOutputFile(output, yaml);
+    log.info(`wrote ${output.path}`);
   } else {
     context.stdout.write(yaml);
   }
@@ -217,20 +280,62 @@ function exportTargets(flags: ParsedFlags): OverrideTargets {
   return { organizations: list('organizations', 'organization'), repositories: list('repositories', 'repository') };
 }
 
+/**
+ * `apply --format json`: always `{plan, result}`, the result of a run with nothing to do included, so a reader
+ * never has to tell two shapes apart.
+ */
+function renderApplyJson(plan: Plan, result: ApplyResult, review: PlanReview): string {
+  return JSON.stringify({ plan: JSON.parse(renderPlanJson(plan, review)) as unknown, result }, null, 2);
+}
+
+function nothingApplied(dryRun: boolean): ApplyResult {
+  return {
+    results: [],
+    counts: { succeeded: 0, failed: 0, skipped: 0, not_started: 0 },
+    dryRun,
+    interrupted: false,
+  };
+}
+
 function configPath(flags: ParsedFlags): string {
   return typeof flags.config === 'string' ? flags.config : DEFAULT_CONFIG_PATH;
 }
 
-function connectFromFlags(flags: ParsedFlags, context: CommandContext, log: Logger) {
+/** `--request-timeout`, read before the config or the network so that a bad value fails first. */
+function requestTimeout(flags: ParsedFlags): number | undefined {
+  return typeof flags['request-timeout'] === 'string'
+    ? parseDuration(flags['request-timeout'], 'request-timeout')
+    : undefined;
+}
+
+function connectFromFlags(
+  flags: ParsedFlags,
+  context: CommandContext,
+  log: Logger,
+  requestTimeoutMs: number | undefined,
+  concurrency?: number,
+) {
   const connection = resolveConnection(context.env, {
     apiUrl: typeof flags['api-url'] === 'string' ? flags['api-url'] : undefined,
   });
   context.redactor.add(connection.token);
-  const requestTimeoutMs =
-    typeof flags['request-timeout'] === 'string'
-      ? parseDuration(flags['request-timeout'], 'request-timeout')
-      : undefined;
-  return connect(connection, { requestTimeoutMs, log, ...context.waits });
+  for (const warning of connection.warnings) log.warn(warning);
+  let proxy: URL | undefined;
+  try {
+    proxy = proxyFor(new URL(connection.apiUrl), context.env);
+  } catch (error) {
+    throw new UserError(`${(error as Error).message} (HTTPS_PROXY, HTTP_PROXY): e.g. http://proxy.example.com:3128`);
+  }
+  if (proxy) log.debug(`connecting to ${connection.apiUrl} through the proxy ${proxy.protocol}//${proxy.host}`);
+  const fetch = createNodeFetch({ env: context.env });
+  const api = connect(connection, {
+    requestTimeoutMs,
+    log,
+    fetch,
+    ...context.waits,
+    ...(concurrency === undefined ? {} : { concurrency }),
+  });
+  return { api, apiUrl: connection.apiUrl };
 }
 
 function outputFormat<T extends string>(flags: ParsedFlags, allowed: T[]): T {

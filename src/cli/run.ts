@@ -2,6 +2,7 @@
 // alone; anything else is a bug and prints its stack. main.ts calls it with the process's own streams.
 import { UserError } from '../errors.js';
 import { Redactor } from '../redact.js';
+import { sourceMappedStack } from '../stack.js';
 import { VERSION } from '../version.js';
 import { helpText, parseInvocation } from './args.js';
 import { runCommand, type CommandContext } from './commands.js';
@@ -14,6 +15,10 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const redactor = new Redactor().add(io.env.GHES_TOKEN, io.env.GITHUB_TOKEN);
   try {
     const invocation = parseInvocation(argv);
+    if (invocation.kind === 'usage') {
+      io.stderr.write(`${helpText()}\n`);
+      return 1;
+    }
     if (invocation.kind === 'help') {
       io.stdout.write(`${helpText(invocation.command)}\n`);
       return 0;
@@ -28,7 +33,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`${redactor.redact(error.message)}\n`);
       return error.exitCode;
     }
-    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const text = error instanceof Error ? sourceMappedStack(error.stack ?? error.message) : String(error);
     io.stderr.write(`internal error (please report it): ${redactor.redact(text)}\n`);
     return 1;
   }

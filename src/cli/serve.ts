@@ -3,7 +3,8 @@
 import { DEFAULT_CONCURRENCY } from '../apply/apply.js';
 import { DEFAULT_CONFIG_PATH } from '../config/load.js';
 import { UserError } from '../errors.js';
-import { resolveConnection } from '../github/connection.js';
+import { createClient } from '../github/client.js';
+import { resolveConnection, type Connection } from '../github/connection.js';
 import type { Redactor } from '../redact.js';
 import { connect } from '../reconcile.js';
 import { parseListen, type Listen } from '../daemon/http.js';
@@ -14,6 +15,8 @@ import { DaemonMetrics } from '../daemon/metrics.js';
 import type { Mode, PassOutcome } from '../daemon/pass.js';
 import { Reconciler } from '../daemon/reconciler.js';
 import type { IssueReporter } from '../daemon/report-issue.js';
+import { createIssueReporter, parseReportRepository } from '../daemon/report-issue-github.js';
+import { createApiSource, DEFAULT_SOURCE_INTERVAL_MS, parseRepositorySpec, sourceToken } from '../daemon/source-api.js';
 import type { DesiredStateSource } from '../daemon/source.js';
 import type { WebhookSettings } from '../daemon/webhook.js';
 import { TOOL_NAME, VERSION } from '../version.js';
@@ -40,6 +43,14 @@ export interface ServeSettings {
   verbose: boolean;
   webhookRepository: string | undefined;
   webhookRef: string | undefined;
+  /** `--repo OWNER/NAME[/DIR]`: the desired state read through the REST API instead of `configPath`. */
+  repository: string | undefined;
+  ref: string | undefined;
+  repoApiUrl: string | undefined;
+  sourceIntervalMs: number;
+  /** `--report-issue OWNER/REPO`. */
+  reportIssue: string | undefined;
+  reportApiUrl: string | undefined;
 }
 
 /** Every flag checked before anything starts: a typo fails at once with exit 1, not at the first reconcile. */
@@ -63,7 +74,25 @@ export function serveSettings(flags: ParsedFlags, stdoutIsTty: boolean): ServeSe
     if (ms <= 0) throw new UserError(`--${name} must be longer than 0, not \`${value}\``);
     return ms;
   };
-  const webhookRepository = text('webhook-repo');
+  const repository = text('repo');
+  if (repository !== undefined) {
+    parseRepositorySpec(repository);
+    if (text('config') !== undefined) {
+      throw new UserError('--repo and --config both name the desired state: pass one of them');
+    }
+  } else {
+    for (const name of ['ref', 'repo-api-url', 'source-interval']) {
+      if (text(name) !== undefined) throw new UserError(`--${name} goes with --repo, which is not given`);
+    }
+  }
+  const reportIssue = text('report-issue');
+  if (reportIssue !== undefined) parseReportRepository(reportIssue);
+  else if (text('report-api-url') !== undefined) {
+    throw new UserError('--report-api-url goes with --report-issue, which is not given');
+  }
+  // With --repo, a push webhook is about that repository (and --ref) unless told otherwise.
+  const webhookRepository =
+    text('webhook-repo') ?? (repository === undefined ? undefined : repository.split('/').slice(0, 2).join('/'));
   if (webhookRepository !== undefined && !/^[\w.-]+\/[\w.-]+$/.test(webhookRepository)) {
     throw new UserError(`--webhook-repo takes OWNER/NAME, not \`${webhookRepository}\``);
   }
@@ -85,8 +114,29 @@ export function serveSettings(flags: ParsedFlags, stdoutIsTty: boolean): ServeSe
     skipPreflight: flags['skip-preflight'] === true,
     verbose: flags.verbose === true,
     webhookRepository,
-    webhookRef: text('webhook-ref'),
+    webhookRef: text('webhook-ref') ?? (repository === undefined ? undefined : text('ref')),
+    repository,
+    ref: text('ref'),
+    repoApiUrl: urlFlag(text('repo-api-url'), 'repo-api-url'),
+    sourceIntervalMs: duration('source-interval', DEFAULT_SOURCE_INTERVAL_MS),
+    reportIssue,
+    reportApiUrl: urlFlag(text('report-api-url'), 'report-api-url'),
   };
+}
+
+/** An http(s) URL flag, without its trailing slashes; a UserError naming the flag otherwise. */
+function urlFlag(value: string | undefined, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'https:' && url?.protocol !== 'http:') {
+    throw new UserError(`--${name} takes an http(s) API URL, e.g. https://ghes.example.com/api/v3, not \`${value}\``);
+  }
+  return value.replace(/\/+$/, '');
 }
 
 export async function runServeCommand(
@@ -105,7 +155,7 @@ export async function runServeCommand(
     log,
     onResponse: (method, status) => metrics.apiResponse(method, status),
   });
-  const source = await createSource(settings);
+  const source = await createSource(settings, { connection, env, redactor, log, metrics });
   const reconciler = new Reconciler({
     source,
     api,
@@ -122,7 +172,7 @@ export async function runServeCommand(
     redactor,
     log,
     metrics,
-    ...withReporter(createReporter(settings, log)),
+    ...withReporter(createReporter(settings, { connection, env, redactor, log })),
   });
   log.info(
     `${TOOL_NAME} ${VERSION} serve: ${source.description} → ${connection.apiUrl}, mode ${settings.mode}` +
@@ -151,14 +201,61 @@ export async function runServeCommand(
   return manager.finished;
 }
 
-/** Where the desired state comes from. The local path for now; the REST API source plugs in here (`--repo`). */
-async function createSource(settings: ServeSettings): Promise<DesiredStateSource> {
-  return LocalPathSource.create(settings.configPath);
+interface Wiring {
+  connection: Connection;
+  env: Record<string, string | undefined>;
+  redactor: Redactor;
+  log: DaemonLogger;
 }
 
-/** The drift/failure issue (`--report-issue`) plugs in here; none yet. */
-function createReporter(_settings: ServeSettings, _log: DaemonLogger): IssueReporter | undefined {
-  return undefined;
+/** Where the desired state comes from: the local path (`--config`), or a repository through the API (`--repo`). */
+async function createSource(
+  settings: ServeSettings,
+  { connection, env, redactor, log, metrics }: Wiring & { metrics: DaemonMetrics },
+): Promise<DesiredStateSource> {
+  if (settings.repository === undefined) return LocalPathSource.create(settings.configPath);
+  const token = sourceToken(env);
+  redactor.add(token);
+  const apiUrl = settings.repoApiUrl ?? connection.apiUrl;
+  return createApiSource({
+    repository: settings.repository,
+    ref: settings.ref,
+    apiUrl,
+    token,
+    pollIntervalMs: settings.sourceIntervalMs,
+    client: createClient({
+      apiUrl,
+      token,
+      log,
+      ...(settings.requestTimeoutMs !== undefined && { requestTimeoutMs: settings.requestTimeoutMs }),
+      // The config repository is usually on the instance itself: its requests count as the instance's.
+      onResponse: (method, status) => metrics.apiResponse(method, status),
+    }),
+  });
+}
+
+/** The drift/failure issue (`--report-issue`), with GITHUB_TOKEN on the host that holds it. */
+function createReporter(
+  settings: ServeSettings,
+  { connection, env, redactor, log }: Wiring,
+): IssueReporter | undefined {
+  if (settings.reportIssue === undefined) return undefined;
+  const token = env.GITHUB_TOKEN?.trim();
+  if (!token) {
+    throw new UserError(
+      `--report-issue ${settings.reportIssue}: set GITHUB_TOKEN to a token that can open issues in that repository`,
+    );
+  }
+  redactor.add(token);
+  return createIssueReporter({
+    repository: settings.reportIssue,
+    apiUrl: settings.reportApiUrl ?? connection.apiUrl,
+    token,
+    instanceApiUrl: connection.apiUrl,
+    log,
+    redactor,
+    ...(settings.requestTimeoutMs !== undefined && { requestTimeoutMs: settings.requestTimeoutMs }),
+  });
 }
 
 function withReporter(reporter: IssueReporter | undefined): { reporter?: IssueReporter } {

@@ -2,9 +2,8 @@
 // (names case-insensitively, with previous_names), hooks pointing at usable environments, one hook per script.
 // They read the data defensively, so an entry the schema already refused does not cause a second, derived error.
 import type { Diagnostic, SourceLocation } from '../errors.js';
-import { DEFAULT_ENVIRONMENT_NAME } from './types.js';
+import { DEFAULT_ENVIRONMENT_NAME, webhookIdentity } from './types.js';
 import { checkOverrides } from './overrides.js';
-import { didYouMean } from './suggest.js';
 import {
   entryLabel,
   error,
@@ -159,11 +158,6 @@ function checkNames(noun: string, entries: readonly RawEntry[]): Diagnostic[] {
   return diagnostics;
 }
 
-/** A URL as GHES would compare it: scheme and host case, default port and an empty path do not matter. */
-function normalizedUrl(url: string): string | undefined {
-  return URL.canParse(url) ? new URL(url).href : undefined;
-}
-
 /** The schema's pattern lets through what only a URL parser refuses, like `https://[bad`. */
 function checkUrlsParse(entries: readonly RawEntry[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -182,8 +176,8 @@ function checkWebhookUrls(webhooks: readonly RawEntry[]): Diagnostic[] {
   const seen = new Map<string, { url: string; location: SourceLocation }>();
   for (const entry of webhooks) {
     const url = text(entry, 'url');
-    const key = url === undefined ? undefined : normalizedUrl(url);
-    if (url === undefined || key === undefined) continue;
+    if (url === undefined) continue;
+    const key = webhookIdentity(url);
     const location = at(entry, 'url');
     const prior = seen.get(key);
     if (!prior) {
@@ -191,11 +185,7 @@ function checkWebhookUrls(webhooks: readonly RawEntry[]): Diagnostic[] {
       continue;
     }
     diagnostics.push(
-      error(
-        `duplicate webhook url \`${quotable(url)}\`; already declared at ${where(prior.location)}`,
-        location,
-        prior.url === url ? undefined : 'URLs are compared with the case of scheme and host ignored',
-      ),
+      error(`duplicate webhook url \`${quotable(url)}\`; already declared at ${where(prior.location)}`, location),
     );
   }
   return diagnostics;
@@ -210,7 +200,6 @@ function checkHookEnvironments(hooks: readonly RawEntry[], environments: readonl
     if (name !== undefined && !declared.has(lower(name))) declared.set(lower(name), environment);
     for (const previous of previousNames(environment)) renamed.set(lower(previous.name), environment);
   }
-  const declaredNames = [...declared.values()].flatMap((e) => text(e, 'name') ?? []);
 
   for (const hook of hooks) {
     const name = text(hook, 'environment');
@@ -218,14 +207,18 @@ function checkHookEnvironments(hooks: readonly RawEntry[], environments: readonl
     const location = at(hook, 'environment');
     const environment = declared.get(lower(name));
     if (!environment) {
+      // Not declared: the planner looks it up among the live environments (validate says so). Only the previous
+      // name of a declared environment is certainly wrong: after this config's rename, nothing has that name.
       const formerly = renamed.get(lower(name));
-      const hint = formerly
-        ? `\`${quotable(name)}\` is a previous name of ${label(formerly)}; use its current name`
-        : (didYouMean(name, [...declaredNames, DEFAULT_ENVIRONMENT_NAME]) ??
-          'declare it under environments, or use Default for the built-in environment');
-      diagnostics.push(
-        error(`${label(hook)}: environment \`${quotable(name)}\` is not declared in this config`, location, hint),
-      );
+      if (formerly) {
+        diagnostics.push(
+          error(
+            `${label(hook)}: environment \`${quotable(name)}\` is not declared in this config`,
+            location,
+            `\`${quotable(name)}\` is a previous name of ${label(formerly)}; use its current name`,
+          ),
+        );
+      }
     } else if (isAbsent(environment)) {
       diagnostics.push(
         error(

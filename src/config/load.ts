@@ -2,12 +2,13 @@
 // or a ConfigError carrying every problem found, each located at the YAML node that caused it.
 import { ConfigError, type Diagnostic } from '../errors.js';
 import type { Secret } from '../secret.js';
-import type { DesiredState } from './types.js';
+import { DEFAULT_ENVIRONMENT_NAME, type DesiredState } from './types.js';
 import { buildDesiredState } from './build.js';
 import { checkPruneSetOnce, collectEntries, crossCheck, type RawEntry } from './checks.js';
 import { readConfigFiles, type ConfigText } from './files.js';
 import { findMisplacedReferences, resolveSecret, type EnvironmentVariables } from './interpolate.js';
 import { parseConfigText } from './parse.js';
+import { didYouMean } from './suggest.js';
 import { checkVersion, validateAgainstSchema } from './schema.js';
 import { error, type SourceFile } from './source.js';
 import { insecureSslWarnings, plainTextSecretWarning } from './warnings.js';
@@ -118,4 +119,26 @@ export function loadDesiredStateFromTexts(texts: readonly ConfigText[], options:
   const warnings = diagnostics.filter((d) => d.severity === 'warning');
   if (warnings.length > 0) state.warnings = inReadingOrder(warnings);
   return state;
+}
+
+/**
+ * For `validate`, which cannot see the instance: each hook whose environment the config does not declare, which plan
+ * and apply will look up among the live environments (a hint when the name is close to a declared one).
+ */
+export function undeclaredEnvironments(desired: DesiredState): Diagnostic[] {
+  const declared = desired.environments.map((environment) => environment.name);
+  const known = new Set([...declared, DEFAULT_ENVIRONMENT_NAME].map((name) => name.toLowerCase()));
+  return desired.hooks
+    .filter((hook) => !hook.absent && !known.has(hook.environment.toLowerCase()))
+    .map((hook) => {
+      const hint = didYouMean(hook.environment, declared);
+      return {
+        severity: 'warning' as const,
+        message:
+          `hook "${hook.name}": environment "${hook.environment}" is not declared in this config; ` +
+          'plan and apply will look it up on the instance',
+        ...(hook.location && { location: hook.location }),
+        ...(hint !== undefined && { hint }),
+      };
+    });
 }

@@ -1,8 +1,9 @@
 // YAML to data for one config file, refusing hostile or odd input with a located error: syntax errors,
 // tabs used for indentation, duplicate keys, unknown tags, runaway nesting and alias expansion, an empty
 // file or a top level that is not a mapping.
-import { CST, Lexer, LineCounter, isMap, isScalar, parseDocument, visit, type YAMLError } from 'yaml';
+import { CST, Lexer, LineCounter, isMap, isScalar, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { Diagnostic } from '../errors.js';
+import { readBlockYaml } from './block-yaml.js';
 import { error, locationAt, startOfFile, type SourceFile } from './source.js';
 
 /** Enough to share a block of settings between entries; far below what a "billion laughs" file needs. */
@@ -56,7 +57,13 @@ function leadingWhitespaceHasTab(text: string, offset: number): boolean {
 }
 
 /** The key of a duplicate, and where the first one was written. */
-function describeDuplicate(source: Omit<SourceFile, 'data'>, offset: number): { key: string; firstLine?: number } {
+interface ParsedDocument {
+  path: string;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+}
+
+function describeDuplicate(source: ParsedDocument, offset: number): { key: string; firstLine?: number } {
   let found: { key: string; firstLine?: number } = { key: '' };
   visit(source.doc, {
     Map(_, map) {
@@ -78,7 +85,7 @@ function withoutQuotedSource(message: string): string {
   return message.replace(/: ".*"$/s, '');
 }
 
-function describeYamlError(err: YAMLError, source: Omit<SourceFile, 'data'>, text: string): Diagnostic {
+function describeYamlError(err: YAMLError, source: ParsedDocument, text: string): Diagnostic {
   const location = locationAt(source.path, source.lineCounter, err.pos[0]);
   const tabHint = leadingWhitespaceHasTab(text, err.pos[0])
     ? 'YAML does not allow tabs for indentation; indent with spaces'
@@ -112,6 +119,17 @@ function describeTopLevel(value: unknown): string {
 }
 
 export function parseConfigText(path: string, text: string): ParseResult {
+  // The common shape first: ten times as fast, and it leaves every other file, and every error, to `yaml`.
+  const block = readBlockYaml(text, MAX_ALIAS_COUNT);
+  if (block) {
+    const { data, root, lineCounter } = block;
+    return { source: { path, nodes: { outline: root }, lineCounter, data }, diagnostics: [] };
+  }
+  return parseYamlDocument(path, text);
+}
+
+/** Any YAML, through the `yaml` library. */
+export function parseYamlDocument(path: string, text: string): ParseResult {
   const deepAt = tooDeepAt(text);
   if (deepAt !== undefined) {
     return {
@@ -187,7 +205,7 @@ export function parseConfigText(path: string, text: string): ParseResult {
     );
     return { diagnostics };
   }
-  return { source: { ...parsed, data: data as Record<string, unknown> }, diagnostics };
+  return { source: { path, nodes: { doc }, lineCounter, data: data as Record<string, unknown> }, diagnostics };
 }
 
 function lineCounterFor(text: string): LineCounter {

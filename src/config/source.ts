@@ -2,15 +2,17 @@
 // so that every diagnostic can point at a file, line and column.
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../errors.js';
+import type { OutlineNode } from './block-yaml.js';
 
 /** A path into the data of one file, as ajv and our own checks name it: keys and list indexes. */
 export type Path = readonly (string | number)[];
 
 export interface SourceFile {
   path: string;
-  doc: Document.Parsed;
+  /** Where each node is written: the outline of a file in the common shape (block-yaml.ts), else yaml's document. */
+  nodes: { outline: OutlineNode } | { doc: Document.Parsed };
   lineCounter: LineCounter;
-  /** The file's data, from `doc.toJS()`. */
+  /** The file's data. */
   data: Record<string, unknown>;
 }
 
@@ -43,10 +45,12 @@ function start(node: unknown): number | undefined {
  * Aliases are followed on the way down, but an alias at the end is located where it is used.
  */
 export function locate(source: SourceFile, path: Path, part: 'value' | 'key' = 'value'): SourceLocation {
-  let node: unknown = source.doc.contents;
+  if ('outline' in source.nodes) return locateInOutline(source, source.nodes.outline, path, part);
+  const doc = source.nodes.doc;
+  let node: unknown = doc.contents;
   let offset = start(node) ?? 0;
   for (const [i, step] of path.entries()) {
-    if (isAlias(node)) node = node.resolve(source.doc);
+    if (isAlias(node)) node = node.resolve(doc);
     let next: unknown;
     let keyOffset: number | undefined;
     if (isMap(node)) {
@@ -61,6 +65,32 @@ export function locate(source: SourceFile, path: Path, part: 'value' | 'key' = '
     }
     const last = i === path.length - 1;
     const here = last && part === 'key' ? (keyOffset ?? start(next)) : (start(next) ?? keyOffset);
+    if (here !== undefined) offset = here;
+    node = next;
+  }
+  return locationAt(source.path, source.lineCounter, offset);
+}
+
+/** locate() over an outline: the same walk, with no aliases to follow. */
+function locateInOutline(source: SourceFile, root: OutlineNode, path: Path, part: 'value' | 'key'): SourceLocation {
+  let node: OutlineNode | undefined = root;
+  let offset = root.start ?? 0;
+  for (const [i, step] of path.entries()) {
+    if (node?.alias) node = node.alias;
+    let next: OutlineNode | undefined;
+    let keyOffset: number | undefined;
+    if (node?.pairs) {
+      const pair = node.pairs.get(String(step));
+      if (!pair) break;
+      keyOffset = pair.keyStart;
+      next = pair.value;
+    } else if (node?.items && typeof step === 'number') {
+      next = node.items[step];
+    } else {
+      break;
+    }
+    const last = i === path.length - 1;
+    const here = last && part === 'key' ? (keyOffset ?? next?.start) : (next?.start ?? keyOffset);
     if (here !== undefined) offset = here;
     node = next;
   }

@@ -10,6 +10,14 @@ export const KINDS: readonly Kind[] = ['environment', 'hook', 'webhook'];
 /** The name a hook uses for the built-in environment. */
 export const DEFAULT_ENVIRONMENT_NAME = 'Default';
 
+/**
+ * A global webhook's identity, the one rule for validation and the planner: its URL as written, trimmed. GHES keeps
+ * the URL as given, so `https://HOST/x` and `https://host/x/` are other webhooks, never the same one.
+ */
+export function webhookIdentity(url: string): string {
+  return url.trim();
+}
+
 export const GLOBAL_WEBHOOK_EVENTS = [
   'user',
   'organization',
@@ -44,7 +52,7 @@ export interface DesiredHook extends Entry {
   script: string;
   /** owner/name */
   script_repository: string;
-  /** The name of an environment declared in the config, or DEFAULT_ENVIRONMENT_NAME. */
+  /** An environment declared in the config, DEFAULT_ENVIRONMENT_NAME, or one the planner finds on the instance. */
   environment: string;
   enforcement: Enforcement;
   allow_downstream_configuration: boolean;

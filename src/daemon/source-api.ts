@@ -98,6 +98,8 @@ export function createApiSource(options: ApiSourceOptions): DesiredStateSource {
   let ref = options.ref?.trim() || undefined;
   let etag: string | undefined;
   let seen: string | undefined;
+  /** The ref `seen` was found at (the default branch's name when --ref is not given). */
+  let seenRef: string | undefined;
   let files: FilesOfCommit | undefined;
 
   const get = async (path: string, headers: Record<string, string> = {}, signal?: AbortSignal) => {
@@ -142,14 +144,15 @@ export function createApiSource(options: ApiSourceOptions): DesiredStateSource {
     } catch (err) {
       const status = (err as { status?: unknown }).status;
       // Not modified: the ref is where the last poll saw it. A 304 costs nothing against the rate limit.
-      if (status === 304 && seen !== undefined) return { revision: revisionOf(name, seen), changed: false };
+      if (status === 304 && seen !== undefined) return { revision: revisionOf(seenRef ?? name, seen), changed: false };
       // The default branch may have been renamed: read it again next time.
-      if (options.ref === undefined) ref = undefined;
+      if (options.ref === undefined && (status === 404 || status === 422)) ref = undefined;
       throw explain(err, `cannot resolve ${name} in the config repository ${fullName}`);
     }
     if (options.ref === undefined) ref = name;
     const changed = seen !== undefined && seen !== sha;
     seen = sha;
+    seenRef = name;
     return { revision: revisionOf(name, sha), changed };
   };
 
@@ -261,9 +264,18 @@ export function createApiSource(options: ApiSourceOptions): DesiredStateSource {
     description: `repository ${fullName}${options.ref ? `@${options.ref}` : ''} (${where})`,
     pollIntervalMs: options.pollIntervalMs ?? DEFAULT_SOURCE_INTERVAL_MS,
     poll,
+    /**
+     * Polls first, every time: a reconcile started by a push webhook, SIGHUP or the interval works on the commit
+     * the ref is at now, for one more conditional request (a 304 while it has not moved). When that look fails
+     * (the repository's host is down), the last revision seen is reconciled rather than nothing.
+     */
     async current(signal?: AbortSignal): Promise<SourceRevision> {
-      if (seen === undefined || ref === undefined) await poll(signal);
-      return revision(ref!, seen!);
+      try {
+        await poll(signal);
+      } catch (err) {
+        if (seen === undefined || seenRef === undefined || signal?.aborted) throw err;
+      }
+      return revision(seenRef!, seen!);
     },
   };
 }

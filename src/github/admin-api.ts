@@ -303,9 +303,8 @@ function hasSecret(body: WebhookRequest): boolean {
   return body.secret !== undefined && body.secret !== '';
 }
 
-/** plugin-retry counts attempts on the request options that the RequestError keeps (authorization redacted). */
+/** The client's retry marks the request options that the RequestError keeps (authorization redacted). */
 function wasRetried404(error: unknown): boolean {
-  const e = error as { status?: unknown; request?: { request?: { retryCount?: unknown } } } | null;
-  const count = e?.request?.request?.retryCount;
-  return e?.status === 404 && typeof count === 'number' && count > 0;
+  const e = error as { status?: unknown; request?: { request?: { repeated?: unknown } } } | null;
+  return e?.status === 404 && e.request?.request?.repeated === true;
 }

@@ -3,8 +3,10 @@
 import { Octokit } from '@octokit/core';
 import { throttling } from '@octokit/plugin-throttling';
 import type { EndpointDefaults } from '@octokit/types';
+import pLimit from 'p-limit';
 import type { Logger } from '../redact.js';
 import { VERSION, TOOL_NAME } from '../version.js';
+import { isNameResolutionFailure } from './errors.js';
 import { nodeFetch } from './transport.js';
 
 export type { Logger } from '../redact.js';
@@ -15,7 +17,7 @@ export interface ClientSettings {
   token: string;
   /** Per attempt; a request that hangs longer is abandoned (and retried when safe). Default 30 s. */
   requestTimeoutMs?: number;
-  /** Retries of a request that is safe to repeat, after 5xx, reset or timeout. Default 3. */
+  /** Retries of a request that is safe to repeat, after 5xx (default 5), reset or timeout (at most 3). */
   retries?: number;
   /** Default: nodeFetch (transport.ts), fetch over node:http; Node's own fetch costs ~40 MB of RSS on first use. */
   fetch?: typeof fetch;
@@ -30,6 +32,11 @@ export interface ClientSettings {
   rateLimitUnitMs?: number;
   /** Told the method and status of every response, each retry's included (the daemon's request metrics). */
   onResponse?: (method: string, status: number) => void;
+  /**
+   * The most requests on the wire at once, reads included, whichever stage sends them (`--concurrency`). Default:
+   * no bound here; observe and apply bound their own requests.
+   */
+  maxConcurrentRequests?: number;
 }
 
 export type GhesOctokit = InstanceType<typeof GhesOctokitClass>;
@@ -37,6 +44,12 @@ export type GhesOctokit = InstanceType<typeof GhesOctokitClass>;
 const GhesOctokitClass = Octokit.plugin(retrying, throttling);
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * Retries of a request safe to repeat. Under heavy faults (a quarter of requests failing, issue 12) three left one
+ * request in two hundred failed, and one apply in five short of converging; five leave one in two thousand.
+ */
+export const DEFAULT_RETRIES = 5;
+const UNANSWERED_RETRIES = 3;
 const ACCEPT = 'application/vnd.github+json';
 const OCTOKIT_DEFAULT_ACCEPT = 'application/vnd.github.v3+json';
 const API_VERSION = '2022-11-28';
@@ -110,7 +123,7 @@ export function createClient(settings: ClientSettings): GhesOctokit {
     userAgent: `${TOOL_NAME}/${VERSION}`,
     log,
     request: { fetch: fetchWithTimeout },
-    retry: { retries: settings.retries ?? 3, delayMs: retryDelayMs, log } satisfies RetrySettings,
+    retry: { retries: settings.retries ?? DEFAULT_RETRIES, delayMs: retryDelayMs, log } satisfies RetrySettings,
     throttle: {
       // GHES usually runs without rate limits: no spacing between writes, no shared queue; apply bounds concurrency.
       write: passThroughGroup(),
@@ -150,6 +163,14 @@ export function createClient(settings: ClientSettings): GhesOctokit {
     response.data = await parseBody(response);
     return response;
   });
+
+  // Registered last, so outermost: a request holds its place through retries and rate-limit waits. Observe lists
+  // three kinds at once and apply re-reads the live state inside one operation's slot: only a bound here holds
+  // `--concurrency 1` to one request at a time.
+  if (settings.maxConcurrentRequests !== undefined) {
+    const limit = pLimit(Math.max(1, settings.maxConcurrentRequests));
+    octokit.hook.wrap('request', (request, options) => limit(() => request(options)));
+  }
 
   return octokit;
 }
@@ -198,7 +219,11 @@ interface RetrySettings {
  * timers per request, one latency's worth on a fast network. Registered first, so it sits inside throttling.
  */
 function retrying(octokit: Octokit, options: Record<string, unknown>): Record<string, never> {
-  const settings = (options.retry as RetrySettings | undefined) ?? { retries: 3, delayMs: 1000, log: octokit.log };
+  const settings = (options.retry as RetrySettings | undefined) ?? {
+    retries: DEFAULT_RETRIES,
+    delayMs: 1000,
+    log: octokit.log,
+  };
   octokit.hook.wrap('request', async (request, requestOptions) => {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -209,13 +234,20 @@ function retrying(octokit: Octokit, options: Record<string, unknown>): Record<st
         // Only a RequestError (it keeps the request) without a definite answer: 5xx, or 500 for a network failure.
         if (failed?.method === undefined || failed.url === undefined || typeof status !== 'number') throw error;
         if (status < 500) throw error;
-        if (!isSafeToRepeat(failed.method, failed.url) || attempt >= settings.retries) throw error;
+        // A name that does not resolve will not resolve in 6 s either: say so at once (errors.ts names the host).
+        if (isNameResolutionFailure(error)) throw error;
+        // A server that answered 5xx is there and struggling: worth every retry. One not reached at all (refused,
+        // reset, timed out) gets three, so that a wrong URL fails within seconds, not half a minute.
+        const answered = (error as { response?: unknown }).response !== undefined;
+        const limit = answered ? settings.retries : Math.min(settings.retries, UNANSWERED_RETRIES);
+        if (!isSafeToRepeat(failed.method, failed.url) || attempt >= limit) throw error;
         const ceiling = settings.delayMs * 2 ** attempt;
         const delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
         settings.log.debug(`${failed.method} ${failed.url}: ${status}; retry ${attempt + 1} in ${delay} ms`);
         // Set on the options object itself (the hooks inside were bound to it); each later attempt's error keeps
-        // the count, which is how a DELETE's 404 is known to follow a lost first attempt (admin-api.ts).
-        requestOptions.request = { ...requestOptions.request, retryCount: attempt + 1 };
+        // it, which is how a DELETE's 404 is known to follow a lost first attempt (admin-api.ts). Not in
+        // `retryCount`: plugin-throttling overwrites that with its own count when a rate limit follows.
+        requestOptions.request = { ...requestOptions.request, repeated: true };
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }

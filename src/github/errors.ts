@@ -48,10 +48,20 @@ export class NetworkError extends GhesApiError {
   override readonly name = 'NetworkError';
   readonly code: string;
 
-  constructor(request: RequestSummary, code: string, cause?: unknown) {
-    super(`cannot reach ${request.apiUrl}: ${code} (${request.method} ${request.path})`, request, { cause });
+  constructor(request: RequestSummary, code: string, cause?: unknown, wording: { message?: string } = {}) {
+    super(wording.message ?? `cannot reach ${request.apiUrl}: ${code} (${request.method} ${request.path})`, request, {
+      cause,
+    });
     this.code = code;
   }
+}
+
+/** ENOTFOUND, EAI_AGAIN: the host name did not resolve, so nothing was sent. */
+const NAME_RESOLUTION_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL']);
+
+/** Whether a request failed because its host name did not resolve: nothing reached any server. */
+export function isNameResolutionFailure(error: unknown): boolean {
+  return findInCauses(error, (c) => typeof c.code === 'string' && NAME_RESOLUTION_CODES.has(c.code)) !== undefined;
 }
 
 /** The server did not answer within the per-request timeout. */
@@ -101,10 +111,7 @@ export class MaskedSecretError extends UserError {
   }
 }
 
-/** The mask GHES shows instead of a secret; any run of 8 or more asterisks is treated as one. */
-export function isMaskedSecret(value: string): boolean {
-  return /^\*{8,}$/.test(value);
-}
+export { isMaskedSecret } from '../secret.js';
 
 // resolveConnection lives in connection.ts (where the CLI imports it); re-exported for callers looking here.
 export { resolveConnection, type Connection, type ConnectionFlags } from './connection.js';
@@ -135,6 +142,15 @@ export function toGhesApiError(error: unknown, context: MapErrorContext): UserEr
   const status = typeof e.status === 'number' ? e.status : undefined;
   const where = `${context.method} ${context.path}`;
 
+  if (e.response === undefined && isNameResolutionFailure(error)) {
+    // Nothing was sent, so even a create's outcome is known: it did not happen.
+    const host = URL.canParse(context.apiUrl) ? new URL(context.apiUrl).hostname : context.apiUrl;
+    return new NetworkError(request, networkCode(error), causeOf(error), {
+      message:
+        `cannot resolve the host name ${host} (${networkCode(error)}; ${context.method} ${context.path}): ` +
+        'check the API URL (--api-url, GHES_API_URL) and the DNS or proxy settings of this machine',
+    });
+  }
   if (e.response === undefined) {
     // No response: the request never got an answer.
     const timeout = findInCauses(error, (c) => c.name === 'TimeoutError');

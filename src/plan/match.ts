@@ -17,6 +17,8 @@ export interface NameMatch<D, L> {
   matches: Map<D, L>;
   /** Live ids that some entry claims, including ambiguous candidates, so they are neither pruned nor listed. */
   claimed: Set<number>;
+  /** Entries refused here (ambiguous, or a live object claimed twice): planned no further, so never as a create. */
+  refused: Set<D>;
 }
 
 export function lower(name: string): string {
@@ -43,6 +45,7 @@ export function matchByName<D extends DesiredNamed, L extends LiveNamed>(
 
   const matches = new Map<D, L>();
   const claimed = new Set<number>();
+  const refused = new Set<D>();
   const claimedBy = new Map<number, D>();
   const declared = new Map<string, D>();
   for (const entry of desired) {
@@ -73,6 +76,7 @@ export function matchByName<D extends DesiredNamed, L extends LiveNamed>(
         location: entry.location,
         hint: 'delete or rename the extra live object by hand, or drop the stale name from previous_names',
       });
+      refused.add(entry);
       continue;
     }
     const match = found[0];
@@ -86,10 +90,11 @@ export function matchByName<D extends DesiredNamed, L extends LiveNamed>(
         hint: 'a live object can be renamed into only one entry; check previous_names',
       });
       matches.delete(rival);
+      refused.add(rival).add(entry);
       continue;
     }
     claimedBy.set(match.id, entry);
     matches.set(entry, match);
   }
-  return { matches, claimed };
+  return { matches, claimed, refused };
 }

@@ -77,20 +77,31 @@ interface HookPlan {
   deleted: HookOperation | undefined;
 }
 
-function indexTargets(list: readonly ObservedTarget[] | undefined): Map<string, ObservedTarget> {
-  return new Map((list ?? []).map((target) => [lower(target.name), target]));
+/** A target as observed, with its hooks by id: a lookup per declared override, not a scan. */
+interface IndexedTarget {
+  name: string;
+  hooks: Map<number, ObservedHookAtTarget>;
+}
+
+function indexTargets(list: readonly ObservedTarget[] | undefined): Map<string, IndexedTarget> {
+  return new Map(
+    (list ?? []).map((target) => [
+      lower(target.name),
+      { name: target.name, hooks: new Map(target.hooks.map((hook) => [hook.id, hook])) },
+    ]),
+  );
 }
 
 /** The repository's organization, when the config names it for the same hook: what it does in this plan and shows now. */
 interface Owner {
   organizationOp: OverrideOperation | undefined;
-  organization: ObservedTarget | undefined;
+  organization: IndexedTarget | undefined;
 }
 
 function planOne(
   hook: HookPlan,
   override: DesiredOverride,
-  targets: Map<string, ObservedTarget>,
+  targets: Map<string, IndexedTarget>,
   context: OverridePlanContext,
   owner?: Owner,
 ): OverrideOperation | undefined {
@@ -108,8 +119,7 @@ function planOne(
     });
     return undefined;
   }
-  const liveAt =
-    hook.liveId === undefined ? undefined : observedTarget.hooks.find((candidate) => candidate.id === hook.liveId);
+  const liveAt = hook.liveId === undefined ? undefined : observedTarget.hooks.get(hook.liveId);
   const base = {
     kind: 'override' as const,
     key: overrideKey(entry.name, override.target),
@@ -159,7 +169,9 @@ function planOne(
   const dependsOn: string[] = [];
   if (hook.allows) dependsOn.push(hook.allows.id);
   const ownerOp = owner?.organizationOp;
-  if (ownerOp && ownerOp.action !== 'delete' && ownerOp.fields?.allow_downstream_configuration === true) {
+  // The organization lets its repositories override once it says so, or once its own override (which may say
+  // no) is gone.
+  if (ownerOp && (ownerOp.action === 'delete' || ownerOp.fields?.allow_downstream_configuration === true)) {
     dependsOn.push(ownerOp.id);
   }
 
@@ -234,8 +246,7 @@ function allowedInRepository(hook: HookPlan, liveAt: ObservedHookAtTarget | unde
   if (set !== undefined) return set;
   // Removing the organization's override leaves the hook's own setting, which allows overrides (the config says so).
   if (removed) return true;
-  const atOrganization =
-    hook.liveId === undefined ? undefined : owner?.organization?.hooks.find((h) => h.id === hook.liveId);
+  const atOrganization = hook.liveId === undefined ? undefined : owner?.organization?.hooks.get(hook.liveId);
   if (atOrganization?.allow_downstream_configuration === false) {
     // Its own override says no; an inherited no is the hook's, which this plan may turn into a yes.
     return !atOrganization.overridden && hook.allows !== undefined;

@@ -1,12 +1,13 @@
 // The planner: a pure diff of the desired state against the observed state into an ordered Plan value.
 // No I/O. What it cannot plan safely (ambiguity, data loss, a dangling hook) refuses the whole plan, every reason at once.
-import { DEFAULT_ENVIRONMENT_NAME, KINDS } from '../config/types.js';
+import { DEFAULT_ENVIRONMENT_NAME, KINDS, webhookIdentity } from '../config/types.js';
 import type { DesiredEnvironment, DesiredHook, DesiredState, DesiredWebhook, Kind } from '../config/types.js';
 import { INSECURE_SSL_WARNING } from '../config/warnings.js';
 import { formatDiagnostic, UserError } from '../errors.js';
 import type { Diagnostic, SourceLocation } from '../errors.js';
 import type { ObservedEnvironment, ObservedHook, ObservedState, ObservedWebhook } from '../github/types.js';
-import { SENSITIVE, SENT_AGAIN } from '../secret.js';
+import { didYouMean } from '../config/suggest.js';
+import { isMaskedSecret, SENSITIVE, SENT_AGAIN } from '../secret.js';
 import { lower, matchByName } from './match.js';
 import { compareStrings, orderOperations } from './order.js';
 import { planOverrides } from './overrides.js';
@@ -35,6 +36,12 @@ const BLAST_TESTING =
 const BLAST_CHANGED_ENFORCED =
   'instance-wide: every push to every repository runs the changed hook and is rejected when it fails';
 const BLAST_REMOVED = 'removes an enforced check from every repository';
+const BLAST_DOWNSTREAM_REVOKED =
+  'instance-wide: organization and repository admins can no longer change this hook, so it runs on every push ' +
+  'to every repository, where one of them had turned it off or to testing too';
+const blastNewImage = (hooks: string[]) =>
+  `instance-wide: ${hooks.length === 1 ? 'hook' : 'hooks'} ${hooks.map((name) => `"${name}"`).join(', ')} ` +
+  `${hooks.length === 1 ? 'runs' : 'run'} in this environment on every push to every repository, with the new image once it is downloaded`;
 
 export class PlanRefusedError extends UserError {
   override readonly name = 'PlanRefusedError';
@@ -56,6 +63,7 @@ export function createPlan(desired: DesiredState, observed: ObservedState, optio
   const hooks = planHooks(desired, observed, environments, context);
   orderEnvironmentDeletes(observed, environments, hooks, context);
   planOverrides(desired, observed, context);
+  markNewImages(context, hooks);
   if (context.reasons.length > 0) throw new PlanRefusedError(context.reasons.sort(compareDiagnostics));
 
   for (const op of context.operations) op.dependsOn.sort(compareStrings);
@@ -170,6 +178,11 @@ interface EnvironmentsPlan {
   targets: Map<string, EnvironmentTarget>;
   /** Live environment id → its delete operation, whose dependsOn the hooks fill in. */
   deletes: Map<number, EnvironmentOperation>;
+  /**
+   * Live environments no entry declares, by lower-cased name: a hook may run in one (hooks-only configs are how most
+   * adopt the tool); the plan neither changes nor downloads it. `pruned`: this plan deletes it.
+   */
+  undeclared: Map<string, { environment: ObservedEnvironment; pruned: boolean }>;
 }
 
 function planEnvironments(desired: DesiredState, observed: ObservedState, context: PlanContext): EnvironmentsPlan {
@@ -193,7 +206,7 @@ function planEnvironments(desired: DesiredState, observed: ObservedState, contex
   }
 
   const live = observed.environments.filter((env) => !env.default_environment);
-  const { matches, claimed } = matchByName('environment', entries, live, context.reasons);
+  const { matches, claimed, refused } = matchByName('environment', entries, live, context.reasons);
   const targets = new Map<string, EnvironmentTarget>();
   targets.set(lower(DEFAULT_ENVIRONMENT_NAME), {
     name: DEFAULT_ENVIRONMENT_NAME,
@@ -215,6 +228,7 @@ function planEnvironments(desired: DesiredState, observed: ObservedState, contex
     const current = matches.get(entry);
     const target: EnvironmentTarget = { name: entry.name, liveId: current?.id, absent: entry.absent };
     targets.set(lower(entry.name), target);
+    if (refused.has(entry)) continue;
     if (entry.absent) {
       if (current) deleteEnvironment(current, entry.name, 'absent: true', entry.location);
       continue;
@@ -274,12 +288,14 @@ function planEnvironments(desired: DesiredState, observed: ObservedState, contex
     }
   }
 
+  const undeclared = new Map<string, { environment: ObservedEnvironment; pruned: boolean }>();
   for (const env of live) {
     if (claimed.has(env.id)) continue;
+    undeclared.set(lower(env.name), { environment: env, pruned: desired.prune.environments });
     if (desired.prune.environments) deleteEnvironment(env, env.name, 'pruned');
     else context.unmanaged.push({ kind: 'environment', key: env.name, id: env.id });
   }
-  return { defaultEnvironment, targets, deletes };
+  return { defaultEnvironment, targets, deletes, undeclared };
 }
 
 function download(
@@ -332,6 +348,8 @@ interface HooksPlan {
   leaving: Map<number, string>;
   /** Live hook ids the config manages (declared, not absent). */
   managed: Map<number, DesiredHook>;
+  /** Live environment id → the hooks that run in it (enforcement not disabled) once the plan is applied. */
+  running: Map<number, string[]>;
 }
 
 function planHooks(
@@ -340,8 +358,13 @@ function planHooks(
   environments: EnvironmentsPlan,
   context: PlanContext,
 ): HooksPlan {
-  const { matches, claimed } = matchByName('hook', desired.hooks, observed.hooks, context.reasons);
+  const { matches, claimed, refused } = matchByName('hook', desired.hooks, observed.hooks, context.reasons);
   const leaving = new Map<number, string>();
+  const running = new Map<number, string[]>();
+  const runs = (environmentId: number | undefined, enforcement: string, name: string) => {
+    if (environmentId === undefined || enforcement === 'disabled') return;
+    running.set(environmentId, [...(running.get(environmentId) ?? []), name]);
+  };
   const managed = new Map<number, DesiredHook>();
   const deletesByScript = new Map<string, string>();
   const writes: { op: HookOperation; script: string }[] = [];
@@ -355,6 +378,7 @@ function planHooks(
   };
 
   for (const entry of desired.hooks) {
+    if (refused.has(entry)) continue;
     const current = matches.get(entry);
     if (entry.absent) {
       if (current) deleteHook(current, entry.name, 'absent: true', entry.location);
@@ -375,6 +399,7 @@ function planHooks(
     // Only a hook that starts running in the environment, or starts rejecting pushes there, needs its rename and
     // download done first: one created in it, moved into it, or turned up (disabled → testing → enabled). Any other
     // update (turning a hook off above all) must not wait for a download that may fail.
+    runs(target.liveId, wanted.enforcement, wanted.name);
     const turnedUp =
       current !== undefined && enforcementRank(wanted.enforcement) > enforcementRank(current.enforcement);
     const entersEnvironment = current === undefined || current.environment.id !== target.liveId || turnedUp;
@@ -439,7 +464,12 @@ function planHooks(
         location: entry.location,
       };
       const codeChanged = !same.script || !same.script_repository || !same.environment;
-      const blast = blastRadius(live.enforcement, wanted.enforcement, codeChanged);
+      const blasts = [blastRadius(live.enforcement, wanted.enforcement, codeChanged)];
+      // Taking downstream configuration away overrides every organization's and repository's own setting.
+      if (live.allow_downstream_configuration && !wanted.allow_downstream_configuration) {
+        if (wanted.enforcement !== 'disabled') blasts.push(BLAST_DOWNSTREAM_REVOKED);
+      }
+      const blast = blasts.filter((text) => text !== undefined).join('; ');
       if (blast) op.blastRadius = blast;
       if (fields.environment !== undefined) leaving.set(current.id, op.id);
     }
@@ -450,7 +480,10 @@ function planHooks(
   for (const hook of observed.hooks) {
     if (claimed.has(hook.id)) continue;
     if (desired.prune.hooks) deleteHook(hook, hook.name, 'pruned');
-    else context.unmanaged.push({ kind: 'hook', key: hook.name, id: hook.id });
+    else {
+      context.unmanaged.push({ kind: 'hook', key: hook.name, id: hook.id });
+      runs(hook.environment.id, hook.enforcement, hook.name);
+    }
   }
 
   // GHES allows one hook per (repository, script): a hook taking over the script of a hook this plan deletes
@@ -503,7 +536,7 @@ function planHooks(
       'move one of them to a temporary script first, apply, then give it its final script',
     );
   }
-  return { leaving, managed };
+  return { leaving, managed, running };
 }
 
 /** How much a hook does with an enforcement: disabled (never runs) < testing (runs) < enabled (runs and rejects). */
@@ -520,14 +553,9 @@ function resolveEnvironment(
   environments: EnvironmentsPlan,
   context: PlanContext,
 ): EnvironmentTarget | undefined {
-  const target = environments.targets.get(lower(entry.environment));
+  const target = environments.targets.get(lower(entry.environment)) ?? undeclaredTarget(entry, environments, context);
   if (!target) {
-    refuse(
-      context,
-      `hook "${entry.name}" uses environment "${entry.environment}", which the config does not declare`,
-      entry.location,
-      `declare it under environments, or use \`environment: ${DEFAULT_ENVIRONMENT_NAME}\``,
-    );
+    return undefined;
   } else if (target.absent) {
     refuse(
       context,
@@ -546,10 +574,54 @@ function resolveEnvironment(
   return undefined;
 }
 
+/**
+ * A hook's environment that the config does not declare, looked up on the instance: usable as it is, unless this
+ * plan prunes it. Refuses (located on the hook) when the instance has no such environment either.
+ */
+function undeclaredTarget(
+  entry: DesiredHook,
+  environments: EnvironmentsPlan,
+  context: PlanContext,
+): EnvironmentTarget | undefined {
+  const live = environments.undeclared.get(lower(entry.environment));
+  if (!live) {
+    const known = [...environments.targets.values(), ...environments.undeclared.values()].map((candidate) =>
+      'environment' in candidate ? candidate.environment.name : candidate.name,
+    );
+    refuse(
+      context,
+      `hook "${entry.name}" uses environment "${entry.environment}", which neither the config declares nor the live instance has`,
+      entry.location,
+      didYouMean(entry.environment, known) ??
+        `declare it under environments (with its image_url), or use \`environment: ${DEFAULT_ENVIRONMENT_NAME}\``,
+    );
+    return undefined;
+  }
+  if (live.pruned) {
+    refuse(
+      context,
+      `hook "${entry.name}" uses environment "${live.environment.name}", which the config does not declare and prune.environments deletes`,
+      entry.location,
+      'declare the environment under environments, or turn off prune.environments',
+    );
+    return undefined;
+  }
+  return { name: live.environment.name, liveId: live.environment.id, absent: false };
+}
+
 function blastRadius(from: string, to: string, codeChanged: boolean): string | undefined {
   if (to === 'enabled') return from === 'enabled' ? (codeChanged ? BLAST_CHANGED_ENFORCED : undefined) : BLAST_ENFORCED;
   if (to === 'testing' && from !== 'testing' && from !== 'enabled') return BLAST_TESTING;
   return undefined;
+}
+
+/** A new image_url changes what every push runs for each hook that runs in the environment: instance-wide. */
+function markNewImages(context: PlanContext, hooks: HooksPlan): void {
+  for (const op of context.operations) {
+    if (op.kind !== 'environment' || op.action !== 'update' || op.fields?.image_url === undefined) continue;
+    const running = [...(hooks.running.get(op.liveId ?? -1) ?? [])].sort(compareStrings);
+    if (running.length > 0) op.blastRadius = blastNewImage(running);
+  }
 }
 
 /** An environment is deleted only after every hook on it has moved or gone; a hook that would dangle refuses the plan. */
@@ -614,7 +686,7 @@ function planWebhooks(
 ): void {
   const liveByUrl = new Map<string, ObservedWebhook[]>();
   for (const hook of observed.webhooks) {
-    const url = hook.url.trim();
+    const url = webhookIdentity(hook.url);
     const list = liveByUrl.get(url);
     if (list) list.push(hook);
     else liveByUrl.set(url, [hook]);
@@ -622,7 +694,7 @@ function planWebhooks(
   const claimedUrls = new Set<string>();
 
   for (const entry of desired.webhooks) {
-    const url = entry.url.trim();
+    const url = webhookIdentity(entry.url);
     if (claimedUrls.has(url)) {
       refuse(context, `webhook "${url}" is declared twice`, entry.location);
       continue;
@@ -640,11 +712,11 @@ function planWebhooks(
       );
     }
     // reveal() only to compare: the API's mask, sent back as a value, would become the secret.
-    if (entry.secret !== undefined && entry.secret.reveal() === MASKED_SECRET) {
+    if (entry.secret !== undefined && isMaskedSecret(entry.secret.reveal())) {
       refused = true;
       refuse(
         context,
-        `webhook "${url}": the secret is "${MASKED_SECRET}", the mask the API shows in place of a secret, not the secret itself`,
+        `webhook "${url}": the secret is only asterisks, like "${MASKED_SECRET}", the mask the API shows in place of a secret, not the secret itself`,
         entry.location,
         'set `secret:` from an environment variable that holds the real secret',
       );

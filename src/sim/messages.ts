@@ -8,6 +8,9 @@ export const MESSAGES = {
   // "Can not" (two words) is how GHES spells it.
   downloadInProgress: 'Can not start a new download when a download is in progress',
 
+  // What GitHub answers an installation token (GITHUB_TOKEN, a GitHub App's) on GET /user.
+  notAccessibleByIntegration: 'Resource not accessible by integration',
+
   nameBlank: "Name can't be blank",
   nameTaken: 'Name has already been taken',
   imageUrlBlank: "Image url can't be blank",

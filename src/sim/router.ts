@@ -32,15 +32,23 @@ const metaRoutes: Route[] = [
     handle: () => ({ status: 404, body: { message: MESSAGES.rateLimitDisabled } }),
   },
   {
-    // Who the token belongs to: the daemon's issue reporter counts only issues its own account opened.
+    // Who the token belongs to: the daemon's issue reporter counts only issues its own account opened, the
+    // Action's comment only comments its own account wrote. An installation token (a `[bot]` login, such as a
+    // workflow's GITHUB_TOKEN) is refused this endpoint on GitHub.
     method: 'GET',
     pattern: /^\/user$/,
     access: 'user',
     docs: `${DOCS}/users/users#get-the-authenticated-user`,
-    handle: (_req, { login, origin }) => ({
-      status: 200,
-      body: { login, id: 1, type: 'User', url: `${origin.api}/users/${login}` },
-    }),
+    handle: (_req, { login, origin }) =>
+      login.endsWith('[bot]')
+        ? {
+            status: 403,
+            body: {
+              message: MESSAGES.notAccessibleByIntegration,
+              documentation_url: `${DOCS}/users/users#get-the-authenticated-user`,
+            },
+          }
+        : { status: 200, body: { login, id: 1, type: 'User', url: `${origin.api}/users/${login}` } },
   },
 ];
 

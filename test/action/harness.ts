@@ -53,6 +53,8 @@ export function fixtures(onFinished: OnFinished): ActionFixtures {
       const sim = await startSimulator({
         adminTokens: [ADMIN_TOKEN],
         userTokens: [GITHUB_TOKEN],
+        // What the workflow's GITHUB_TOKEN is on GitHub: an installation token, refused GET /user.
+        logins: { [GITHUB_TOKEN]: 'github-actions[bot]' },
         downloadMs: 0,
         initialState: {
           repositories: [

@@ -81,6 +81,31 @@ describe('pull_request', () => {
     expect(pages.slice(-2)).toEqual(['1', '2']);
   });
 
+  it("never edits another account's comment that carries the marker; edits only its own", async ({
+    onTestFinished,
+  }) => {
+    const { fx, sim, ws } = await setup(onTestFinished);
+    expect((await runInProcess({ fx, sim, ws, event: 'pull_request', env: SECRET_ENV })).code).toBe(0);
+    const ours = comments(sim)[0]!;
+    expect(ours.user).toBe('github-actions[bot]');
+    // A reviewer pastes our comment, marker and all, into one of their own; ours is gone (deleted by hand).
+    sim.state.issueComments.clear();
+    const pasted = sim.state.issueComments.create(REPOSITORY, PR_NUMBER, `I disagree:\n\n${ours.body}`, 'mallory');
+    expect((await runInProcess({ fx, sim, ws, event: 'pull_request', env: SECRET_ENV })).code).toBe(0);
+    const after = comments(sim);
+    expect(after).toHaveLength(2);
+    expect(after[0]).toEqual(pasted);
+    expect(after[1]!.user).toBe('github-actions[bot]');
+
+    // The next run finds its own comment again, past the pasted one, and edits it in place.
+    await ws.write('ghes-gitops.yml', HOOK_ENABLED);
+    expect((await runInProcess({ fx, sim, ws, event: 'pull_request', env: SECRET_ENV })).code).toBe(0);
+    expect(comments(sim)).toHaveLength(2);
+    expect(comments(sim)[0]).toEqual(pasted);
+    expect(comments(sim)[1]!.id).toBe(after[1]!.id);
+    expect(comments(sim)[1]!.body).toContain('"enabled"');
+  });
+
   it('keeps one comment per target instance and config', async ({ onTestFinished }) => {
     const { fx, sim, ws } = await setup(onTestFinished, {
       'instances/a/ghes-gitops.yml': CONFIG,

@@ -7,6 +7,7 @@ import { growthExponent, measurePlanner } from '../../scripts/bench/planner-scen
 import { renderReport, type BenchResults } from '../../scripts/bench/report.js';
 import { measureScheduler } from '../../scripts/bench/scheduler-scenario.js';
 import { LocalSimulator, type LoggedRequest } from '../../scripts/bench/simulator.js';
+import { runSourcePollScenario } from '../../scripts/bench/source-poll-scenario.js';
 import { desiredFrom, emptyInstance, mixedPlanInputs, observedFrom } from '../../scripts/bench/states.js';
 import { createPlan } from '../../src/plan/plan.js';
 import { buildLargeState } from '../../src/sim/seed.js';
@@ -66,6 +67,12 @@ describe('apply scenario: the floor', () => {
     expect(narrow.throughputMs).toBe(80);
     // Two hooks cannot start before 165 ms and need two latencies after it, one slot each.
     expect(narrow.floorMs).toBe(185);
+    // Preflight first: a repository read, then its tree, for each of the hooks' script repositories.
+    const repositories = new Set(target.hooks!.map((hook) => hook.script_repository)).size;
+    const checked = applyFloor(plan, { latencyMs: 10, downloadMs: 100, pollMs: 50, concurrency: 8 }, true);
+    expect(checked.preflightMs).toBe(20);
+    expect(checked.requests).toBe(wide.requests + 2 * repositories);
+    expect(checked.floorMs).toBe(wide.floorMs + 20);
   });
 });
 
@@ -84,11 +91,19 @@ describe('the measuring functions, on tiny sizes', () => {
       runs: 1,
     });
     expect(result.problems).toEqual([]);
+    expect(result.preflight).toBe(true);
     expect(result.operations).toBe(7);
     expect(result.runs[0]!.failed).toBe(0);
     expect(result.peakInFlight).toBeGreaterThanOrEqual(1);
     expect(result.peakInFlight).toBeLessThanOrEqual(2);
     expect(emptyInstance(buildLargeState({ environments: 1, hooks: 1, webhooks: 1 }))).not.toHaveProperty('hooks');
+  });
+
+  it('counts one conditional request, answered 304, per unchanged source poll', async () => {
+    const result = await runSourcePollScenario({ sim, latencyMs: 0, polls: 3, log: () => {} });
+    expect(result.requestsPerPoll).toBe(1);
+    expect(result.statuses).toEqual({ 304: 3 });
+    expect(result.wallMs.runs).toBe(3);
   });
 
   it('plans a mix of every action, and apply runs a bootstrap against the in-memory API', async () => {
@@ -121,10 +136,12 @@ describe('the measuring functions, on tiny sizes', () => {
       schedulerExponent: NaN,
       apply: [],
       startup: undefined,
+      exported: [],
+      sourcePoll: [],
       durationMs: 1,
     };
     const text = renderReport(results);
-    for (const heading of ['# Benchmarks', '## Method', '## 1.', '## 2.', '## 3.', '## 4.']) {
+    for (const heading of ['# Benchmarks', '## Method', '## 1.', '## 2.', '## 3.', '## 4.', '## 5.']) {
       expect(text).toContain(heading);
     }
   });

@@ -327,6 +327,37 @@ webhooks:
       expect(mutations(sim)).toEqual([]);
     });
 
+    it('says on stderr which environments planning the export downloads, and the plan does just that', async ({
+      onTestFinished,
+    }) => {
+      const fx = scoped(onTestFinished);
+      const { sim, cli } = await instance(fx, {
+        environments: [
+          { id: 2, name: 'Broken', image_url: 'https://images.example.com/b.tar.gz', download: { state: 'failed' } },
+          {
+            id: 3,
+            name: 'Fresh',
+            image_url: 'https://images.example.com/f.tar.gz',
+            download: { state: 'not_started' },
+          },
+          { id: 4, name: 'Fine', image_url: 'https://images.example.com/o.tar.gz' },
+        ],
+      });
+      const file = join(fx.tempDir(), 'exported.yml');
+      const run = await cli(['export', '--output', file]);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain(
+        'the last download of environment "Broken" failed: Download failed; planning this file downloads environment "Broken" again',
+      );
+      expect(run.stderr).toContain('environment "Fresh" was never downloaded; planning this file downloads');
+      expect(run.stderr).not.toContain('"Fine"');
+      const plan = await cli(['plan', '--config', file, '--format', 'json']);
+      expect(plan.code).toBe(0);
+      const operations = (JSON.parse(plan.stdout) as { operations: { id: string }[] }).operations;
+      expect(operations.map((op) => op.id)).toEqual(['environment:download:Broken', 'environment:download:Fresh']);
+      expect(mutations(sim)).toEqual([]);
+    });
+
     it('without --output writes the YAML to stdout', async ({ onTestFinished }) => {
       const fx = scoped(onTestFinished);
       const { cli } = await instance(fx, { webhooks: [{ url: 'https://a.example.com/x' }] });

@@ -170,16 +170,9 @@ const rows: Row[] = [
   {
     file: 'duplicate-webhook-url.yml',
     message:
-      'duplicate webhook url `https://HOOKS.example.com/ghes`; already declared at test/fixtures/config/duplicate-webhook-url.yml:3:10',
+      'duplicate webhook url `https://hooks.example.com/ghes`; already declared at test/fixtures/config/duplicate-webhook-url.yml:3:10',
     line: 5,
     column: 10,
-  },
-  {
-    file: 'unknown-environment.yml',
-    message: 'hook `Check Commits`: environment `DevTools Hook Evn` is not declared in this config',
-    line: 9,
-    column: 18,
-    hint: 'did you mean `DevTools Hook Env`?',
   },
   {
     file: 'environment-by-previous-name.yml',

@@ -39,9 +39,7 @@ describe('loadDesiredState refuses a path that', () => {
     // A sparse file of NUL bytes: parsing it would fail differently, so the size check must come first.
     await writeFile(big, '');
     await truncate(big, MAX_FILE_BYTES + 1);
-    const started = Date.now();
     const diagnostics = await diagnosticsOf(big);
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(diagnostics).toEqual([
       {
         severity: 'error',

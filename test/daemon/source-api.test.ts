@@ -107,6 +107,22 @@ describe('the repository source', () => {
     expect(await src.poll()).toMatchObject({ changed: false });
   });
 
+  it('looks at the ref again for each reconcile, and falls back to the last revision seen when it cannot', async () => {
+    const sim = await withConfigRepository();
+    const src = source(sim);
+    const first = await src.current();
+    // A push the next poll has not seen yet: the reconcile it triggers works on it at once.
+    const moved = sim.state.commitFiles(REPO, { 'config/20-hooks.yaml': HOOKS.replace('Check Commits', 'Pushed') });
+    expect((await src.current()).revision).toBe(`main@sha1:${moved}`);
+    expect(await src.poll()).toMatchObject({ changed: false });
+
+    sim.injectFault({ method: 'GET', pathPattern: `/repos/${REPO}/commits/main` }, '5xx-before', 10);
+    expect((await src.current()).revision).toBe(`main@sha1:${moved}`);
+    expect(first.revision).not.toBe(`main@sha1:${moved}`);
+    const fresh = source(sim);
+    await expect(fresh.current()).rejects.toThrow(/cannot resolve main in the config repository/);
+  });
+
   it('reads the files of a commit once, however often that revision is loaded', async () => {
     const sim = await withConfigRepository();
     const revision = await source(sim).current();

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { COMMANDS } from '../../src/cli/args.js';
 import { CLI, ROOT } from '../helpers/cli.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- manifests are read field by field
@@ -60,16 +61,27 @@ describe('Dockerfile', () => {
     cpSync(join(CLI, '..'), join(app, 'dist'), { recursive: true });
     const [node, script] = JSON.parse(dockerfile(read('Dockerfile')).find(([i]) => i === 'ENTRYPOINT')![1]) as string[];
     expect(node).toBe('node');
-    const run = spawnSync(process.execPath, [join(app, script!.replace(/^\/app\//, '')), '--help'], {
+    const cmd = JSON.parse(dockerfile(read('Dockerfile')).find(([i]) => i === 'CMD')![1]) as string[];
+    // What `docker run IMAGE --help` would run: the entry point, the default command, and the flag.
+    const run = spawnSync(process.execPath, [join(app, script!.replace(/^\/app\//, '')), ...cmd, '--help'], {
       cwd: app,
       env: { PATH: process.env.PATH ?? '' },
       encoding: 'utf8',
     });
+    expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^Usage: ghes-gitops/m);
+    expect(run.stdout).toMatch(/serve/);
+    expect(run.stdout).toContain('--listen');
     expect(existsSync(join(app, 'node_modules'))).toBe(false);
   });
 });
+
+/** The `--flag`s of a command line, without their values. */
+function flagsOf(args: readonly string[]): string[] {
+  return args.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0]!);
+}
+
+const SERVE_FLAGS = Object.keys(COMMANDS.serve.flags);
 
 describe('Kubernetes manifests', () => {
   const deployments = ['deployment.yaml', 'deployment-git-sync.yaml'];
@@ -101,6 +113,10 @@ describe('Kubernetes manifests', () => {
     const [port] = daemon.ports as Obj[];
     expect(port).toEqual({ name: 'http', containerPort: 9090 });
     expect(daemon.args[0]).toBe('serve');
+    // Flags of the real command line, each given once.
+    const flags = flagsOf(daemon.args as string[]);
+    expect(flags.filter((f) => !SERVE_FLAGS.includes(f))).toEqual([]);
+    expect(new Set(flags).size).toBe(flags.length);
     // Probes reach the pod's address, not its loopback.
     expect(daemon.args).toContain(`--listen=0.0.0.0:${port!.containerPort}`);
     // The kubelet waits longer than the daemon's default --shutdown-timeout (30 s) before it kills it.
@@ -155,6 +171,7 @@ describe('systemd unit', () => {
     expect(one('EnvironmentFile')).toMatch(/^-?\/etc\/ghes-gitops\//);
     expect(one('Restart')).toBe('on-failure');
     expect(one('ExecStart')).toMatch(/^\/usr\/bin\/node \/opt\/ghes-gitops\/dist\/cli\.js serve( |$)/);
+    expect(flagsOf(one('ExecStart')!.split(/\s+/)).filter((f) => !SERVE_FLAGS.includes(f))).toEqual([]);
   });
 
   it('is hardened in ways V8 tolerates', () => {

@@ -90,6 +90,18 @@ describe('deletes', () => {
     expect(scope.isDone()).toBe(true);
   });
 
+  it('...and still does when a rate limit came between the retry and the 404', async () => {
+    const scope = ghes()
+      .delete(`${HOOKS}/5`)
+      .reply(502)
+      .delete(`${HOOKS}/5`)
+      .reply(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '1' })
+      .delete(`${HOOKS}/5`)
+      .reply(404, { message: 'Not Found' });
+    await expect(makeApi().api.deleteHook(5)).resolves.toBeUndefined();
+    expect(scope.isDone()).toBe(true);
+  });
+
   it('a 404 on the first DELETE is an error (it may mean missing rights, not absence)', async () => {
     ghes().delete(`${HOOKS}/5`).reply(404, { message: 'Not Found' });
     const error = await makeApi()

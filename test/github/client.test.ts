@@ -102,6 +102,26 @@ describe('retries', () => {
     );
   });
 
+  it('by default, retries a 5xx five times, and a request that got no answer three', async () => {
+    const answered = ghes()
+      .get(`${ENVS}/3/downloads/latest`)
+      .times(5)
+      .reply(502, 'Bad Gateway')
+      .get(`${ENVS}/3/downloads/latest`)
+      .reply(200, { state: 'success', message: null, downloaded_at: null });
+    await expect(makeApi().api.getLatestDownload(3)).resolves.toMatchObject({ state: 'success' });
+    expect(answered.isDone()).toBe(true);
+
+    const unanswered = ghes()
+      .get(`${ENVS}/3/downloads/latest`)
+      .times(4)
+      .replyWithError(connectionReset())
+      .get(`${ENVS}/3/downloads/latest`)
+      .reply(200, { state: 'success', message: null, downloaded_at: null });
+    await expect(makeApi().api.getLatestDownload(3)).rejects.toThrow(/ECONNRESET/);
+    expect(unanswered.pendingMocks()).toHaveLength(1);
+  });
+
   it('retries a GET after a connection reset', async () => {
     const scope = ghes()
       .get(`${ENVS}/3/downloads/latest`)

@@ -115,6 +115,41 @@ describe('observe', () => {
     expect(state.webhooks.map((w) => w.id)).toEqual([1, 2, 3]);
   });
 
+  it.each([
+    ['to the same page', 2],
+    ['back to an earlier page', 1],
+  ])('stops with an error naming the request when rel="next" loops %s, instead of reading forever', async (_, next) => {
+    const page = (n: number) => `<${HOST}${BASE}/admin/hooks?per_page=100&page=${n}>; rel="next"`;
+    let pageTwoReads = 0;
+    emptyLists(ghes(), ['/admin/hooks'])
+      .get(`${BASE}/admin/hooks`)
+      .query({ per_page: '100' })
+      .reply(200, [rawWebhook(1)], { link: page(2) })
+      .get(`${BASE}/admin/hooks`)
+      .query({ per_page: '100', page: '2' })
+      .times(10)
+      .reply(() => {
+        pageTwoReads++;
+        // A proxy that rewrites Link headers badly: page 2 points at itself or back to page 1, for ever.
+        return [200, [rawWebhook(2)], { link: page(next) }];
+      })
+      .get(`${BASE}/admin/hooks`)
+      .query({ per_page: '100' })
+      .times(10)
+      .reply(200, [rawWebhook(1)], { link: page(2) });
+    const failure = await makeApi()
+      .api.observe()
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(failure).toBeInstanceOf(UnexpectedResponseError);
+    expect((failure as Error).message).toMatch(
+      new RegExp(`GET /admin/hooks\\?per_page=100.*the Link header goes back to page ${next}`),
+    );
+    expect(pageTwoReads).toBe(1);
+  });
+
   it('requests page numbers on its own base URL, never on the host a Link header names', async () => {
     const scope = emptyLists(ghes(), ['/admin/hooks'])
       .get(`${BASE}/admin/hooks`)

@@ -26,6 +26,8 @@ export interface CliOptions {
   cli?: string;
   /** Called with all of stderr so far on each chunk, with the child: e.g. to interrupt it at the right moment. */
   onStderr?: (seen: string, child: ChildProcess) => void;
+  /** Called with all of stdout so far on each chunk, with the child: e.g. to answer a question on its stdin. */
+  onStdout?: (seen: string, child: ChildProcess) => void;
   /** Kill the child and fail after this long. Default 20 s. */
   timeoutMs?: number;
 }
@@ -53,11 +55,14 @@ export function startCli(args: string[], options: CliOptions = {}): ChildProcess
 /** Collects a child's output until it exits. */
 export function finished(
   child: ChildProcess,
-  options: Pick<CliOptions, 'onStderr' | 'timeoutMs'> = {},
+  options: Pick<CliOptions, 'onStderr' | 'onStdout' | 'timeoutMs'> = {},
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    options.onStdout?.(stdout, child);
+  });
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
     options.onStderr?.(stderr, child);
@@ -115,8 +120,9 @@ export async function runCliInProcess(args: string[], options: InProcessOptions 
 }
 
 /**
- * Runs the CLI with its stdout on a pseudo-terminal (util-linux `script`), where colour is on by default.
- * Returns undefined where `script` is not available.
+ * Runs the CLI on a pseudo-terminal (util-linux `script`): stdin, stdout and stderr are the terminal, so colour is on
+ * by default and apply asks before changing anything. What the child prints arrives on `stdout` (stderr included);
+ * `onStdout` may answer on the child's stdin, which `script` passes to the terminal. Undefined without `script`.
  */
 export async function runCliOnTty(args: string[], options: CliOptions = {}): Promise<CliRun | undefined> {
   if (!existsSync('/usr/bin/script')) return undefined;
@@ -125,9 +131,9 @@ export async function runCliOnTty(args: string[], options: CliOptions = {}): Pro
   const child = spawn('/usr/bin/script', ['-qec', command, '/dev/null'], {
     cwd: options.cwd ?? ROOT,
     env: childEnv(options.env),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.onStdout ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
-  return finished(child);
+  return finished(child, options);
 }
 
 /** For an afterAll: none of `values` appeared in anything any run of this file printed. */

@@ -3,6 +3,7 @@
 import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PlanRefusedError } from '../../src/plan/plan.js';
 import { runCli, STACK_FRAME } from '../helpers/cli.js';
 import { mutations, planAgainst, reconcile, simulator, statuses, tempDir, writeConfig } from '../helpers/harness.js';
 
@@ -75,5 +76,105 @@ describe('a config directory', () => {
     }
     expect(mutations(sim)).toEqual([]);
     expect(sim.state.findHook('security')).toBeDefined();
+  });
+});
+
+describe('webhook identity', () => {
+  it('is the URL as written, trimmed, for validation and the plan alike: host case and a trailing slash differ', async () => {
+    const sim = await simulator({
+      initialState: {
+        webhooks: [
+          { id: 5, url: 'https://HOOKS.example.com/in', events: ['user', 'organization'] },
+          { id: 6, url: 'https://hooks.example.com/ghes/', events: ['user', 'organization'] },
+        ],
+      },
+    });
+    const config = writeConfig(`version: 1
+prune: { webhooks: true }
+webhooks:
+  - url: https://HOOKS.example.com/in
+  - url: https://hooks.example.com/in
+  - url: https://hooks.example.com/ghes
+`);
+    const { plan, result } = await reconcile(sim, config, { allowMassDelete: true });
+    expect(plan.operations.map((op) => [op.id, op.liveId])).toEqual([
+      ['webhook:create:https://hooks.example.com/ghes', undefined],
+      ['webhook:delete:https://hooks.example.com/ghes/', 6],
+      ['webhook:create:https://hooks.example.com/in', undefined],
+    ]);
+    expect(result.counts.failed).toBe(0);
+    expect(
+      sim.state
+        .webhooks()
+        .map((w) => w.url)
+        .sort(),
+    ).toEqual(['https://HOOKS.example.com/in', 'https://hooks.example.com/ghes', 'https://hooks.example.com/in']);
+    expect((await planAgainst(sim, config)).plan.operations).toEqual([]);
+  });
+});
+
+describe('an ambiguous rename', () => {
+  it('is refused once, with the hint that fits, and the entry is not also taken for a create', async () => {
+    const hook = (id: number, name: string, script: string) => ({
+      id,
+      name,
+      script,
+      script_repository: 'platform/hooks',
+      environment_id: 1,
+    });
+    const sim = await simulator({
+      initialState: { hooks: [hook(10, 'old-name', 'a.sh'), hook(11, 'new-name', 'b.sh')] },
+    });
+    const config = writeConfig(`version: 1
+hooks:
+  - name: new-name
+    previous_names: [old-name]
+    script: a.sh
+    script_repository: platform/hooks
+    environment: Default
+`);
+    const refusal = await planAgainst(sim, config).then(
+      () => undefined,
+      (error: unknown) => error as PlanRefusedError,
+    );
+    expect(refusal).toBeInstanceOf(PlanRefusedError);
+    expect(refusal!.reasons.map((r) => [r.message, r.hint])).toEqual([
+      [
+        'hook "new-name": ambiguous: "old-name" (id 10) and "new-name" (id 11) both match its name or previous_names on the live instance',
+        'delete or rename the extra live object by hand, or drop the stale name from previous_names',
+      ],
+    ]);
+  });
+});
+
+describe('--concurrency', () => {
+  it('bounds every request, reads included: the plan lists, preflight and the re-read after a lost create', async () => {
+    const sim = await simulator({
+      faults: { seed: 1, rate: 0, latencyMs: 15 },
+      initialState: {
+        repositories: [{ full_name: 'platform/hooks', files: ['a.sh', 'b.sh'] }],
+        auto_register_repositories: true,
+      },
+    });
+    // The first webhook create goes through but its answer is lost: apply re-reads the three lists to find out.
+    sim.injectFault({ method: 'POST', pathPattern: '/admin/hooks' }, '5xx-after', 1);
+    const config = writeConfig(`version: 1
+environments:
+  - { name: Tools, image_url: https://images.example.com/tools.tar.gz }
+hooks:
+  - { name: a, script: a.sh, script_repository: platform/hooks, environment: Tools, enforcement: testing }
+  - { name: b, script: b.sh, script_repository: platform/hooks, environment: Default }
+webhooks:
+  - { url: https://audit.example.com/one }
+  - { url: https://audit.example.com/two }
+`);
+    const run = await runCli(['apply', '--concurrency', '1', '--config', config], {
+      env: { GHES_API_URL: sim.url, GHES_TOKEN: sim.adminToken },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const lists = sim.requests.entries.filter((e) => e.method === 'GET' && e.path.endsWith('/admin/hooks'));
+    expect(lists.length).toBeGreaterThanOrEqual(2); // the plan's read and the re-read
+    expect(sim.state.webhooks()).toHaveLength(2);
+    expect(sim.requests.peakConcurrency).toBe(1);
   });
 });

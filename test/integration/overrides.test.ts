@@ -404,4 +404,48 @@ hooks:
     expect(second.results[0]?.error).toMatch(/PATCH \/orgs\/legacy\/pre-receive-hooks\/1 failed: 404/);
     expect(mutations(sim, seq)).toEqual(['PATCH /orgs/legacy/pre-receive-hooks/1']);
   });
+
+  it('the rollout example applies from scratch and then plans no change', async () => {
+    const sim = await simulator({
+      initialState: {
+        ...BASE,
+        hooks: [],
+        organizations: [{ login: 'acme' }, { login: 'legacy' }, { login: 'sandbox' }],
+      },
+    });
+    const { result } = await reconcile(sim, 'examples/rollout.yml');
+    expect(result.counts).toMatchObject({ succeeded: 4, failed: 0, skipped: 0 });
+    const id = sim.state.findHook('Check Commits')!.id;
+    expect(sim.state.overrides.repositoryOverride('acme/monorepo', id)).toEqual({ enforcement: 'testing' });
+    expect((await planAgainst(sim, 'examples/rollout.yml')).plan.operations).toEqual([]);
+  });
+
+  it('a repository override waits for the removal of its organization override that forbade it', async () => {
+    const sim = await simulator({
+      initialState: {
+        ...BASE,
+        pre_receive_hook_overrides: [
+          { hook_id: 1, organization: 'legacy', enforcement: 'disabled', allow_downstream_configuration: false },
+        ],
+      },
+    });
+    const path = writeConfig(
+      config(`    organizations:
+      legacy: inherit
+    repositories:
+      legacy/app: enabled
+`),
+    );
+    const { plan, result } = await reconcile(sim, path);
+    expect(plan.operations.map((op) => [op.id, op.dependsOn])).toEqual([
+      ['override:delete:Check Commits @ legacy', []],
+      ['override:create:Check Commits @ legacy/app', ['override:delete:Check Commits @ legacy']],
+    ]);
+    expect(result.counts).toMatchObject({ succeeded: 2, failed: 0 });
+    expect(mutations(sim)).toEqual([
+      'DELETE /orgs/legacy/pre-receive-hooks/1',
+      'PATCH /repos/legacy/app/pre-receive-hooks/1',
+    ]);
+    expect((await planAgainst(sim, path)).plan.operations).toEqual([]);
+  });
 });

@@ -1,8 +1,24 @@
 // Random but valid scenarios for the property test: a live state, a desired state that the planner accepts, and
 // what must hold afterwards (which objects are unmanaged, which secret each webhook must end up with).
 // Everything comes from one seed, so a failing case is rerun exactly by its seed.
-import { mulberry32 } from '../../src/sim/faults.js';
+import { mulberry32, type FaultKind, type FaultOptions } from '../../src/sim/faults.js';
 import type { SimStateInput } from '../../src/sim/server.js';
+
+/**
+ * Issue 12's heavy mix, on every request: 12% 5xx before the server acts, 12% after it committed (the answer is
+ * lost), 4% rate limits, 3% connection resets. The simulator draws a kind uniformly from the list, so each kind
+ * appears as often as its share.
+ */
+export function heavyFaults(seed: number): FaultOptions {
+  const mix: [FaultKind, number][] = [
+    ['5xx-before', 12],
+    ['5xx-after', 12],
+    ['rate-limit', 4],
+    ['reset', 3],
+  ];
+  const kinds = mix.flatMap(([kind, percent]) => Array.from({ length: percent }, () => kind));
+  return { seed, rate: kinds.length / 100, kinds, latencyMs: 1 };
+}
 
 export interface Scenario {
   seed: number;

@@ -79,14 +79,14 @@ describe('no token or secret in any output of the CLI', () => {
     outputs.push(await readFile(exported, 'utf8'));
   });
 
-  it('faults: retried reads, a lost create adopted, a create that fails twice, a write refused by a rate limit', async () => {
+  it('faults: retried reads, a lost create adopted, a create that fails four times, a write refused by a rate limit', async () => {
     const { sim, env, configPath } = await start();
     sim.injectFault({ method: 'GET', pathPattern: '/admin/hooks' }, '5xx-before', 1);
     sim.injectFault({ method: 'POST', pathPattern: '/admin/hooks' }, 'reset-after', 1);
-    sim.injectFault({ method: 'POST', pathPattern: '/admin/hooks' }, '5xx-before', 2);
+    sim.injectFault({ method: 'POST', pathPattern: '/admin/hooks' }, '5xx-before', 4);
     const first = await run(['apply', '--config', configPath], env);
     expect(first.code).toBe(1);
-    expect(first.stdout).toMatch(/POST \/admin\/hooks: outcome unknown .*second attempt/);
+    expect(first.stdout).toMatch(/POST \/admin\/hooks: outcome unknown .*\(4 attempts; rerun to converge\)/);
     expect(first.stderr).toMatch(/GET \S*\/admin\/hooks\?per_page=100: 502; retry 1/);
 
     // A rate limit longer than we wait for: the PATCH that carries the secret fails, with the request named.

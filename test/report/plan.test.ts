@@ -27,6 +27,36 @@ describe('a webhook update that sends the configured secret again', () => {
   });
 });
 
+describe('blast radius of a new image and of downstream configuration taken away', () => {
+  const hook = { script: 'g.sh', script_repository: 'org/hooks', environment: 'ruby', enforcement: 'enabled' };
+  const plan = createPlan(
+    desiredState({
+      environments: [{ name: 'ruby', image_url: 'https://example.com/ruby-v2.tar.gz' }],
+      hooks: [{ name: 'gate', ...hook, allow_downstream_configuration: false }],
+    }),
+    observedState({
+      environments: [{ id: 2, name: 'ruby', image_url: 'https://example.com/ruby-v1.tar.gz' }],
+      hooks: [{ id: 10, name: 'gate', ...hook, allow_downstream_configuration: true }],
+    }),
+    { syncSecrets: false },
+  );
+
+  it('is shown in every format', () => {
+    const text = renderPlanText(plan, { color: false });
+    const markdown = renderPlanMarkdown(plan);
+    const json = renderPlanJson(plan);
+    const image = 'instance-wide: hook "gate" runs in this environment';
+    const downstream = 'organization and repository admins can no longer change this hook';
+    for (const output of [text, markdown]) {
+      expect(output).toContain(`⚠ blast radius: ${image}`);
+      expect(output).toContain(downstream);
+    }
+    const operations = (JSON.parse(json) as { operations: { id: string; blastRadius?: string }[] }).operations;
+    expect(operations.find((op) => op.id === 'environment:update:ruby')?.blastRadius).toContain(image);
+    expect(operations.find((op) => op.id === 'hook:update:gate')?.blastRadius).toContain(downstream);
+  });
+});
+
 describe('renderPlanText', () => {
   const text = renderPlanText(samplePlan(), { color: false });
 
