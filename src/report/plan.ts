@@ -166,7 +166,7 @@ export function renderPlanJson(plan: Plan, findings: Findings = NO_FINDINGS): st
     unmanaged: plan.unmanaged,
     summary: plan.summary,
     errors: findings.errors.map(findingJson),
-    warnings: [...plan.warnings.map((message) => ({ message })), ...findings.warnings.map(findingJson)],
+    warnings: [...(plan.warnings ?? []).map((message) => ({ message })), ...findings.warnings.map(findingJson)],
   };
   return JSON.stringify(document, null, 2);
 }

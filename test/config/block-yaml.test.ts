@@ -52,7 +52,10 @@ function compare(text: string): boolean {
 
 describe('the fast reader of the common config shape', () => {
   it('reads the examples and the benchmark configs exactly as yaml does', () => {
-    const examples = yamlFiles('examples').filter((file) => !file.includes('workflows'));
+    // rollout.yml writes overrides as flow mappings (`{ enforcement: disabled }`), which are left to `yaml`.
+    const examples = yamlFiles('examples').filter(
+      (file) => !file.includes('workflows') && !file.endsWith('rollout.yml'),
+    );
     const files = [...examples, ...yamlFiles('test/fixtures/config')];
     const taken = files.filter((file) => compare(readFileSync(file, 'utf8')));
     // The plain ones, at least: the examples and most fixtures.

@@ -165,8 +165,8 @@ describe('serve: the failure policy', () => {
 
   it('retries a transient failure with a backoff from its first delay, then recovers', async () => {
     const sim = await simulator();
-    // Every GET fails for the first pass (retries included), then the server is back.
-    sim.injectFault({ method: 'GET', pathPattern: '/admin/hooks' }, '5xx-before', 4);
+    // Every GET fails for the first pass (its five retries included), then the server is back.
+    sim.injectFault({ method: 'GET', pathPattern: '/admin/hooks' }, '5xx-before', 6);
     const d = await daemon(sim, configFile(), { retryMinMs: 100, intervalMs: 3_600_000 });
     await eventually(async () => (await d.status()).runs.length >= 1);
     const failed = await d.status();

@@ -116,7 +116,7 @@ describe('the repository source', () => {
     expect((await src.current()).revision).toBe(`main@sha1:${moved}`);
     expect(await src.poll()).toMatchObject({ changed: false });
 
-    sim.injectFault({ method: 'GET', pathPattern: `/repos/${REPO}/commits/main` }, '5xx-before', 10);
+    sim.injectFault({ method: 'GET', pathPattern: `/repos/${REPO}/commits/main` }, '5xx-before', 12);
     expect((await src.current()).revision).toBe(`main@sha1:${moved}`);
     expect(first.revision).not.toBe(`main@sha1:${moved}`);
     const fresh = source(sim);

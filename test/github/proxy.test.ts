@@ -126,7 +126,7 @@ describe.concurrent('through a proxy', () => {
     const proxy = await startProxy(onTestFinished, { http: simPort(sim) });
     const withCredentials = proxy.url.replace('http://', 'http://agent:s3cret@');
     for (const name of ['HTTP_PROXY', 'http_proxy']) {
-      const run = await runCli(['plan', '--config', MINIMAL, '--verbose'], {
+      const run = await runCli(['plan', '--skip-preflight', '--config', MINIMAL, '--verbose'], {
         env: { GHES_API_URL: 'http://ghes.test/api/v3', GHES_TOKEN: TOKEN, [name]: withCredentials },
       });
       expect(run.stderr).toContain(`through the proxy ${proxy.url}`);
@@ -146,7 +146,7 @@ describe.concurrent('through a proxy', () => {
     const fx = scoped(onTestFinished);
     const sim = await fx.simulator({ adminTokens: [TOKEN] });
     const proxy = await startProxy(onTestFinished, { http: simPort(sim) });
-    const run = await runCli(['plan', '--config', MINIMAL], {
+    const run = await runCli(['plan', '--skip-preflight', '--config', MINIMAL], {
       env: { GHES_API_URL: 'http://ghes.test/api/v3', GHES_TOKEN: TOKEN, HTTP_PROXY: proxy.url, NO_PROXY: '.test' },
     });
     expect(run.stderr).toMatch(/cannot resolve the host name ghes\.test/);
@@ -155,7 +155,7 @@ describe.concurrent('through a proxy', () => {
   });
 
   it('a proxy setting that is not a URL fails before anything is sent', async () => {
-    const run = await runCli(['plan', '--config', MINIMAL], {
+    const run = await runCli(['plan', '--skip-preflight', '--config', MINIMAL], {
       env: { GHES_API_URL: 'https://ghes.test/api/v3', GHES_TOKEN: TOKEN, HTTPS_PROXY: 'socks5://127.0.0.1:1080' },
     });
     expect(run.stderr).toMatch(/^proxy socks5:\/\/ is not supported: use an http:\/\/ or https:\/\/ proxy URL/);
@@ -212,7 +212,9 @@ describe.concurrent('through a proxy', () => {
     });
     const env = { GHES_API_URL: 'https://ghes.test/api/v3', GHES_TOKEN: TOKEN, HTTPS_PROXY: proxy.url };
 
-    const trusted = await runCli(['plan', '--config', MINIMAL], { env: { ...env, NODE_EXTRA_CA_CERTS: cert } });
+    const trusted = await runCli(['plan', '--skip-preflight', '--config', MINIMAL], {
+      env: { ...env, NODE_EXTRA_CA_CERTS: cert },
+    });
     expect(trusted.stderr).toBe('');
     expect(trusted.code).toBe(0);
     expect(trusted.stdout).toMatch(/Plan: 1 to create/);
@@ -220,7 +222,7 @@ describe.concurrent('through a proxy', () => {
     expect(new Set(proxy.seen.connects)).toEqual(new Set(['ghes.test:443']));
     expect(proxy.seen.requests).toEqual([]); // the proxy saw no request: only a tunnel
 
-    const untrusted = await runCli(['plan', '--config', MINIMAL], { env });
+    const untrusted = await runCli(['plan', '--skip-preflight', '--config', MINIMAL], { env });
     expect(untrusted.stderr).toMatch(
       /cannot reach https:\/\/ghes\.test\/api\/v3: (SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT)/,
     );

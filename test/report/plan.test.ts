@@ -47,10 +47,10 @@ describe('blast radius of a new image and of downstream configuration taken away
     const json = renderPlanJson(plan);
     const image = 'instance-wide: hook "gate" runs in this environment';
     const downstream = 'organization and repository admins can no longer change this hook';
-    for (const output of [text, markdown]) {
-      expect(output).toContain(`⚠ blast radius: ${image}`);
-      expect(output).toContain(downstream);
-    }
+    expect(text).toContain(`⚠ blast radius: ${image}`);
+    // The comment lists each warning once, under Warnings, naming its operation.
+    expect(markdown).toContain(`⚠ update environment \`ruby\`: **${image}`);
+    for (const output of [text, markdown]) expect(output).toContain(downstream);
     const operations = (JSON.parse(json) as { operations: { id: string; blastRadius?: string }[] }).operations;
     expect(operations.find((op) => op.id === 'environment:update:ruby')?.blastRadius).toContain(image);
     expect(operations.find((op) => op.id === 'hook:update:gate')?.blastRadius).toContain(downstream);
