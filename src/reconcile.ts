@@ -11,7 +11,8 @@ import type { AdminApi } from './github/api.js';
 import { createAdminApi } from './github/admin-api.js';
 import { createClient } from './github/client.js';
 import type { ObservedState } from './github/types.js';
-import { checkMassDelete, createPlan } from './plan/plan.js';
+import { checkMassDelete } from './plan/mass-delete.js';
+import { createPlan } from './plan/plan.js';
 import type { Plan } from './plan/types.js';
 import type { Logger, Redactor } from './redact.js';
 

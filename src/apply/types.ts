@@ -33,11 +33,11 @@ export type ApplyEvent =
   | { type: 'download-progress'; operation: Operation; state: string };
 
 export interface ApplyOptions {
-  /** Operations in flight at once, at most. Default 4. */
+  /** Requests in flight at once, at most (slots.ts); an operation may send several. Default 4. */
   concurrency: number;
   /** How long to wait for one environment download. Default 10 minutes. */
   downloadTimeoutMs: number;
-  /** First poll delay for downloads; doubled up to a cap. Default 1 s. */
+  /** First poll delay for downloads; it grows 1.5x per poll, up to 10 s. Default 1 s. */
   downloadPollMs?: number;
   /** Send nothing; report every operation as not_started. */
   dryRun: boolean;

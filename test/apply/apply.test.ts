@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { apply, resolveEnvironmentId } from '../../src/apply/apply.js';
+import { apply } from '../../src/apply/apply.js';
+import { resolveEnvironmentId } from '../../src/apply/context.js';
 import type { ApplyEvent } from '../../src/apply/types.js';
 import type { HookRequest, WebhookRequest } from '../../src/github/api.js';
 import { FakeAdminApi } from './fake-api.js';

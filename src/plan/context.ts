@@ -1,0 +1,37 @@
+// What the planner's stages share while they diff: the operations planned so far, the reasons to refuse the plan,
+// and the small builders every kind uses (a create's changes from nothing, a delete of a live object).
+import type { Kind } from '../config/types.js';
+import type { Diagnostic, SourceLocation } from '../errors.js';
+import type { FieldChange, Operation, UnmanagedObject } from './types.js';
+
+export interface PlanContext {
+  operations: Operation[];
+  reasons: Diagnostic[];
+  unmanaged: UnmanagedObject[];
+  warnings: string[];
+}
+
+export function refuse(context: PlanContext, message: string, location?: SourceLocation, hint?: string): void {
+  context.reasons.push({ severity: 'error', message, ...(location && { location }), ...(hint && { hint }) });
+}
+
+export function fromNothing(fields: object): Record<string, FieldChange> {
+  return Object.fromEntries(
+    Object.entries(fields).map(([field, to]: [string, unknown]) => [field, { from: null, to }]),
+  );
+}
+
+/** What every delete of a live object shares: no field-by-field change, and nothing before it unless told. */
+export function deletion(kind: Kind, key: string, liveId: number, reason: string, at?: SourceLocation) {
+  return {
+    id: `${kind}:delete:${key}`,
+    key,
+    action: 'delete' as const,
+    changes: {},
+    dependsOn: [] as string[],
+    liveId,
+    reason,
+    warnings: [] as string[],
+    ...(at && { location: at }),
+  };
+}
