@@ -41,6 +41,8 @@ const wanted = [
   /^\/repos\/\{owner\}\/\{repo\}\/issues\/\{issue_number\}\/comments$/,
   /^\/repos\/\{owner\}\/\{repo\}\/issues\/comments\/\{comment_id\}$/,
   /^\/user$/,
+  // The Action's comment on the pull request an applied commit came from.
+  /^\/repos\/\{owner\}\/\{repo\}\/commits\/\{commit_sha\}\/pulls$/,
 ];
 const methods = ['get', 'post', 'patch', 'put', 'delete'];
 const dropped = new Set(['description', 'summary', 'examples', 'example', 'externalDocs', 'x-github', 'tags']);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { inject } from 'vitest';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/server.js';
+import { checkContract } from '../helpers/harness.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 /** The Action's bundle, built for this test run (test/setup/bundle.ts). */
@@ -34,7 +35,11 @@ export interface Workspace {
 }
 
 export interface ActionFixtures {
-  /** A simulator that knows our two tokens and the repositories the example hooks use; stopped after the test. */
+  /**
+   * A simulator that knows our two tokens and the repositories the example hooks use; stopped after the test, once
+   * every request the Action sent it (the pull-request and comment endpoints included) has been checked against
+   * GHES 3.19's OpenAPI description.
+   */
   simulator(this: void, options?: SimulatorOptions): Promise<Simulator>;
   /** A temporary GITHUB_WORKSPACE holding `files`; removed after the test. */
   workspace(this: void, files?: Record<string, string>): Promise<Workspace>;
@@ -56,6 +61,7 @@ export function fixtures(onFinished: OnFinished): ActionFixtures {
         // What the workflow's GITHUB_TOKEN is on GitHub: an installation token, refused GET /user.
         logins: { [GITHUB_TOKEN]: 'github-actions[bot]' },
         downloadMs: 0,
+        captureResponses: true,
         initialState: {
           repositories: [
             {
@@ -69,7 +75,13 @@ export function fixtures(onFinished: OnFinished): ActionFixtures {
         },
         ...options,
       });
-      onFinished(() => sim.stop());
+      onFinished(async () => {
+        try {
+          checkContract(sim);
+        } finally {
+          await sim.stop();
+        }
+      });
       return sim;
     },
     async workspace(files = {}) {

@@ -8,6 +8,10 @@ describe('OpenAPI contract check', () => {
     expect(findOperation('GET', '/api/v3/admin/pre-receive-environments/7/downloads/latest')?.operationId).toBe(
       'enterprise-admin/get-download-status-for-pre-receive-environment',
     );
+    // The Action's lookup of the pull request a pushed commit came from.
+    expect(findOperation('GET', '/api/v3/repos/o/r/commits/0123abc/pulls')?.operationId).toBe(
+      'repos/list-pull-requests-associated-with-commit',
+    );
   });
 
   it.each([
