@@ -65,11 +65,15 @@ export const COMMANDS: Record<CommandName, { summary: string; usage: string; fla
   },
   plan: {
     summary: 'show what apply would change on the instance, and what it would refuse',
-    usage: 'plan [--config PATH] [--api-url URL] [--format text|json|markdown] [--detailed-exitcode]',
+    usage: 'plan [--config PATH] [--format text|json|markdown] [--detailed-exitcode] [--out FILE]',
     flags: {
       config: configFlag,
       'api-url': apiUrlFlag,
-      format: { type: 'string', value: 'FORMAT', help: 'text (default), json or markdown' },
+      format: {
+        type: 'string',
+        value: 'text|json|markdown',
+        help: 'how to print the plan (default: text); markdown is what the pull-request comment shows',
+      },
       'detailed-exitcode': {
         type: 'boolean',
         help: 'exit 0 when there is no change, 2 when there are changes, 1 on error or when apply would refuse the plan',
@@ -89,8 +93,8 @@ export const COMMANDS: Record<CommandName, { summary: string; usage: string; fla
   apply: {
     summary: 'change the instance to match the desired state',
     usage:
-      'apply [--config PATH] [--api-url URL] [--plan FILE] [--auto-approve] [--dry-run] [--concurrency N] ' +
-      '[--allow-mass-delete]',
+      'apply [--config PATH] [--plan FILE] [--auto-approve] [--dry-run] [--concurrency N] ' +
+      '[--download-timeout DURATION] [--format text|json] [--detailed-exitcode]',
     flags: {
       config: configFlag,
       'api-url': apiUrlFlag,
@@ -109,7 +113,7 @@ export const COMMANDS: Record<CommandName, { summary: string; usage: string; fla
       'allow-mass-delete': allowMassDeleteFlag,
       'sync-secrets': syncSecretsFlag,
       'skip-preflight': skipPreflightFlag,
-      format: { type: 'string', value: 'FORMAT', help: 'text (default) or json' },
+      format: { type: 'string', value: 'text|json', help: 'how to print the plan and the result (default: text)' },
       'detailed-exitcode': {
         type: 'boolean',
         help: 'exit 0 when nothing changed, 2 when changes were applied, 1 on error',
@@ -120,7 +124,7 @@ export const COMMANDS: Record<CommandName, { summary: string; usage: string; fla
   },
   export: {
     summary: 'write the live configuration as desired-state YAML (to adopt an existing instance)',
-    usage: 'export [--api-url URL] [--output FILE [--force]] [--organizations LIST] [--repositories LIST]',
+    usage: 'export [--output FILE [--force]] [--organizations LIST] [--repositories LIST]',
     flags: {
       'api-url': apiUrlFlag,
       output: { type: 'string', value: 'FILE', help: 'write to FILE instead of stdout' },
@@ -142,7 +146,8 @@ export const COMMANDS: Record<CommandName, { summary: string; usage: string; fla
   serve: {
     summary: 'run as a daemon: reconcile continuously, with health, metrics and status endpoints',
     usage:
-      'serve [--config PATH | --repo OWNER/NAME[/DIR] [--ref REF]] [--api-url URL] [--interval DURATION] [--mode apply|plan] [--listen HOST:PORT] [--once] [--report-issue OWNER/REPO]',
+      'serve [--config PATH | --repo OWNER/NAME[/DIR] [--ref REF]] [--interval DURATION] [--mode apply|plan] ' +
+      '[--listen HOST:PORT] [--once] [--report-issue OWNER/REPO]',
     flags: {
       config: configFlag,
       'api-url': apiUrlFlag,
@@ -153,7 +158,7 @@ export const COMMANDS: Record<CommandName, { summary: string; usage: string; fla
       },
       mode: {
         type: 'string',
-        value: 'MODE',
+        value: 'apply|plan',
         help: 'apply (default): correct drift; plan: only detect and report it, never send a change',
       },
       listen: {
@@ -169,7 +174,7 @@ export const COMMANDS: Record<CommandName, { summary: string; usage: string; fla
       },
       'log-format': {
         type: 'string',
-        value: 'FORMAT',
+        value: 'json|text',
         help: 'json (default when stdout is not a terminal) or text',
       },
       repo: {
@@ -219,11 +224,13 @@ export const COMMANDS: Record<CommandName, { summary: string; usage: string; fla
       'skip-preflight': skipPreflightFlag,
       'request-timeout': requestTimeoutFlag,
       verbose: { type: 'boolean', help: "log every request and each run's details (never the token or a secret)" },
+      // A shared flag (SHARED_FLAGS), in serve's words: the daemon's log has no colours to turn off.
+      'no-color': { type: 'boolean', help: 'accepted as by every command (the log has no colours)' },
     },
   },
   simulate: {
     summary: 'serve an in-memory GHES admin API on loopback, to try the tool without an instance',
-    usage: 'simulate [--port N] [--state FILE]',
+    usage: 'simulate [--port N] [--state FILE] [--download-ms MS]',
     flags: {
       port: { type: 'string', value: 'N', help: 'port to listen on (default: 8080; 0 picks a free one)' },
       state: { type: 'string', value: 'FILE', help: 'initial state, as JSON (see the README)' },
@@ -322,7 +329,10 @@ export function helpText(command?: CommandName): string {
       '',
       'Exit codes: 0 success, 1 error (or a plan apply would refuse), 2 changes (with --detailed-exitcode),',
       '130/143 interrupted.',
-      `Run \`${TOOL_NAME} <command> --help\` for a command's flags; \`${TOOL_NAME} --version\` for the version.`,
+      '',
+      'Flags:',
+      `  -h, --help     show this overview (\`${TOOL_NAME} <command> --help\`: the command's flags)`,
+      '  -v, --version  print the version',
     ].join('\n');
   }
   const spec = COMMANDS[command];

@@ -107,7 +107,7 @@ async function plan(flags: ParsedFlags, context: CommandContext, log: Logger): P
   const review = await reviewPlan(plan, api, reviewSettings(flags, observed, log), desired);
   if (out) {
     const source = { apiUrl, configSha256: await configDigest(desired.files), syncSecrets };
-    await writeOutputFile(out, `${context.redactor.redact(renderSavedPlan(plan, source))}\n`);
+    await writeOutputFile(out, `${context.redactor.redact(renderSavedPlan(plan, source, review))}\n`);
   }
   const rendered =
     format === 'json'

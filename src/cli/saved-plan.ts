@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
+import type { Findings } from '../report/findings.js';
 import { renderPlanJson } from '../report/plan.js';
 import { readInputFile } from './files.js';
 
@@ -23,9 +24,9 @@ export interface SavedPlan {
   operations: Record<string, unknown>[];
 }
 
-/** The `plan --format json` document with a `source` key: what `plan --out` writes. */
-export function renderSavedPlan(plan: Plan, source: PlanSource): string {
-  const document = JSON.parse(renderPlanJson(plan)) as Record<string, unknown>;
+/** The `plan --format json` document (its review included) with a `source` key: what `plan --out` writes. */
+export function renderSavedPlan(plan: Plan, source: PlanSource, findings: Findings): string {
+  const document = JSON.parse(renderPlanJson(plan, findings)) as Record<string, unknown>;
   return JSON.stringify({ ...document, source }, null, 2);
 }
 
