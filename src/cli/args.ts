@@ -3,6 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { MAX_CONCURRENCY } from '../apply/apply.js';
 import { durationMs } from '../duration.js';
 import { didYouMean } from '../config/suggest.js';
+import { STATE_FILE_FORMAT } from '../sim/state-file.js';
 import { UserError } from '../errors.js';
 import { TOOL_NAME } from '../version.js';
 
@@ -57,7 +58,15 @@ const SHARED_FLAGS: Record<string, FlagSpec> = {
   'no-color': { type: 'boolean', help: 'no ANSI colours (also: the NO_COLOR environment variable)' },
 };
 
-export const COMMANDS: Record<CommandName, { summary: string; usage: string; flags: Record<string, FlagSpec> }> = {
+interface CommandSpec {
+  summary: string;
+  usage: string;
+  flags: Record<string, FlagSpec>;
+  /** Printed after the flags in the command's help. */
+  details?: string;
+}
+
+export const COMMANDS: Record<CommandName, CommandSpec> = {
   validate: {
     summary: 'check the desired state against the schema and its cross-references; sends nothing',
     usage: 'validate [--config PATH]',
@@ -231,9 +240,10 @@ export const COMMANDS: Record<CommandName, { summary: string; usage: string; fla
   simulate: {
     summary: 'serve an in-memory GHES admin API on loopback, to try the tool without an instance',
     usage: 'simulate [--port N] [--state FILE] [--download-ms MS]',
+    details: STATE_FILE_FORMAT,
     flags: {
       port: { type: 'string', value: 'N', help: 'port to listen on (default: 8080; 0 picks a free one)' },
-      state: { type: 'string', value: 'FILE', help: 'initial state, as JSON (see the README)' },
+      state: { type: 'string', value: 'FILE', help: 'initial state, as JSON (the format is below)' },
       'download-ms': {
         type: 'string',
         value: 'MS',
@@ -349,6 +359,7 @@ export function helpText(command?: CommandName): string {
     '',
     'Flags:',
     ...rows.map(([left, help]) => `  ${left!.padEnd(width)}  ${help}`),
+    ...(spec.details === undefined ? [] : ['', spec.details]),
   ].join('\n');
 }
 

@@ -27,6 +27,7 @@ export async function runSimulateCommand(flags: ParsedFlags, log: Logger): Promi
       'Try it in another shell:',
       `  export GHES_API_URL=${sim.url}`,
       `  export GHES_TOKEN=${sim.adminToken}   # the simulator's built-in site-admin token`,
+      "  export GHES_AUDIT_HOOK_SECRET=change-me   # the example's webhook secret: `secret: ${GHES_AUDIT_HOOK_SECRET}`",
       '  ghes-gitops plan --config examples/ghes-gitops.yml',
       '',
       'Press Ctrl+C to stop.',

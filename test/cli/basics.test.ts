@@ -1,7 +1,9 @@
 // The committed bundle's surface that needs no server: help, version, argument errors, validate, and proof that
 // dist/cli.js runs on its own, without node_modules.
-import { cpSync, existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COMMANDS, helpText, type CommandName } from '../../src/cli/args.js';
 import { CLI, expectNeverPrinted, ROOT, runCli, STACK_FRAME } from '../helpers/cli.js';
@@ -12,7 +14,11 @@ const example = (name: string) => resolve(ROOT, 'examples', name);
 const fixture = (name: string) => resolve(ROOT, 'test/fixtures/config', name);
 afterAll(() => expectNeverPrinted(SECRET_ENV.GHES_AUDIT_HOOK_SECRET, 'unused-token'));
 
-const version = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const packageJson = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+  bin: Record<string, string>;
+};
+const version = packageJson.version;
 
 describe.concurrent('help and version', () => {
   it('--help prints the overview and exits 0 (with no arguments at all, it goes to stderr and exits 1)', async () => {
@@ -179,5 +185,23 @@ describe.concurrent('dist/cli.js is self-contained', () => {
     expect(plan.code).toBe(0);
     expect(JSON.parse(plan.stdout)).toMatchObject({ formatVersion: 1, summary: { create: 1 } });
     expect(mutations(sim)).toEqual([]);
+  });
+
+  // What `npm install --global .` in a clone makes (the README's way to install the command): a link named after
+  // package.json's `bin`, to dist/cli.js, run by its shebang; no build, no node_modules.
+  it('runs as the installed `ghes-gitops` command: a link to dist/cli.js, by its shebang', async ({
+    onTestFinished,
+  }) => {
+    expect(packageJson.bin).toEqual({ 'ghes-gitops': 'dist/cli.js' });
+    const dir = scoped(onTestFinished).tempDir();
+    cpSync(dirname(CLI), join(dir, 'clone', 'dist'), { recursive: true });
+    mkdirSync(join(dir, 'bin'));
+    symlinkSync(join('..', 'clone', packageJson.bin['ghes-gitops']!), join(dir, 'bin', 'ghes-gitops'));
+
+    const { stdout, stderr } = await promisify(execFile)(join(dir, 'bin', 'ghes-gitops'), ['--version'], {
+      cwd: dir,
+      env: { PATH: [dirname(process.execPath), '/usr/bin', '/bin'].join(delimiter) },
+    });
+    expect({ stdout, stderr }).toEqual({ stdout: `${version}\n`, stderr: '' });
   });
 });

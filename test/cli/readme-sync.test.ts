@@ -173,8 +173,17 @@ describe.concurrent('README ↔ --help', () => {
 
   it('every --flag the README names is a flag of some command (or of a tool it shows)', () => {
     const known = new Set([...NAMES.flatMap((name) => Object.keys(COMMANDS[name].flags)), 'help', 'version']);
-    // actions-sync, docker, prettier and tsc, in the commands the README shows for them.
-    const foreign = new Set(['cache-dir', 'destination-url', 'repo-name', 'env-file', 'check', 'noEmit']);
+    // npm, actions-sync, docker, prettier and tsc, in the commands the README shows for them.
+    const foreign = new Set([
+      'global',
+      'cache-dir',
+      'destination-url',
+      'repo-name',
+      'env-file',
+      'check',
+      'write',
+      'noEmit',
+    ]);
     const unknown = [...README.matchAll(/(?<![\w-])--([a-zA-Z][a-zA-Z0-9-]*)/g)]
       .map((m) => m[1]!)
       .filter((flag) => !known.has(flag) && !foreign.has(flag));
