@@ -3,11 +3,10 @@
 // instance and config, edited in place when the run is retried.
 import type { ApplyResult } from '../apply/types.js';
 import { renderApplyMarkdown } from '../report/apply.js';
-import { codeFence, escapeHtml } from '../report/markdown.js';
+import { codeFence, escapeHtml, instanceName } from '../report/markdown.js';
 import {
   COMMENT_MAX_LENGTH,
   commentMarker,
-  instanceName,
   normalizeConfigPath,
   type CommentLinks,
   type CommentTarget,

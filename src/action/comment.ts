@@ -8,9 +8,6 @@ import { renderPlanMarkdown } from '../report/plan.js';
 import type { Plan } from '../plan/types.js';
 import type { PullRequestRef } from './context.js';
 
-// Shared with the daemon's drift issue, which names the instance the same way.
-export { instanceName } from '../report/markdown.js';
-
 /** GitHub refuses longer comment bodies. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
 /** What we allow ourselves: a margin below the limit, in case GitHub counts a character differently than JS. */

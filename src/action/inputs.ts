@@ -52,8 +52,6 @@ export class MissingTokenError extends UserError {
   override readonly name = 'MissingTokenError';
 }
 
-export { MAX_CONCURRENCY };
-
 /**
  * Reads every input once. The tokens are masked (core.setSecret) the moment they are read, before anything
  * else can fail and print. Throws UserError naming the input for any invalid value.

@@ -7,7 +7,8 @@ import { renderApplyMarkdown } from '../report/apply.js';
 import { codeFence, escapeHtml, inlineCode } from '../report/markdown.js';
 import type { Findings } from '../report/findings.js';
 import { FULL_PLAN_NOTE, renderPlanMarkdown } from '../report/plan.js';
-import { instanceName, normalizeConfigPath, type CommentTarget } from './comment.js';
+import { instanceName } from '../report/markdown.js';
+import { normalizeConfigPath, type CommentTarget } from './comment.js';
 import { describeRunKind, type RunKind } from './mode.js';
 
 /** GitHub's limit for one step's summary is 1 MiB; stay a little below it. */

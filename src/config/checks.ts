@@ -15,6 +15,7 @@ import {
   type Path,
   type SourceFile,
 } from './source.js';
+import { lower } from '../names.js';
 
 /** One entry of one list of one file, as written (after the schema filled in defaults). */
 export interface RawEntry {
@@ -62,7 +63,6 @@ function previousNames(entry: RawEntry): { name: string; index: number }[] {
 }
 
 const isAbsent = (entry: RawEntry): boolean => entry.value.absent === true;
-const lower = (name: string): string => name.toLowerCase();
 
 /** Default is built into GHES: it can be used by hooks but neither declared, renamed nor deleted. */
 function checkDefaultEnvironment(environments: readonly RawEntry[]): Diagnostic[] {

@@ -5,6 +5,7 @@ import type { Diagnostic, SourceLocation } from '../errors.js';
 import type { RawEntry } from './checks.js';
 import { entryLabel, error, isRecord, locate, quotable } from './source.js';
 import type { DesiredOverride, DesiredState, OverrideEnforcement, OverrideScope } from './types.js';
+import { lower } from '../names.js';
 
 /** The hook's key for each scope, and how a message names a target of that scope. */
 export const OVERRIDE_KEYS = { organization: 'organizations', repository: 'repositories' } as const;
@@ -13,8 +14,6 @@ const SCOPES: readonly OverrideScope[] = ['organization', 'repository'];
 // GitHub logins and repository names: letters, digits, `-`, `_`, `.`; no spaces, no slashes in a login.
 const ORGANIZATION_NAME = /^[A-Za-z0-9_.-]+$/;
 const REPOSITORY_NAME = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-
-const lower = (name: string): string => name.toLowerCase();
 
 /** A login for an organization, owner/name for a repository. */
 export function isTargetName(scope: OverrideScope, name: string): boolean {

@@ -9,8 +9,6 @@ import { VERSION, TOOL_NAME } from '../version.js';
 import { isNameResolutionFailure } from './errors.js';
 import { nodeFetch } from './transport.js';
 
-export type { Logger } from '../redact.js';
-
 export interface ClientSettings {
   /** e.g. `https://ghes.example.com/api/v3` */
   apiUrl: string;
@@ -22,7 +20,7 @@ export interface ClientSettings {
   /** Default: nodeFetch (transport.ts), fetch over node:http; Node's own fetch costs ~40 MB of RSS on first use. */
   fetch?: typeof fetch;
   log?: Logger;
-  /** First retry delay, doubled on each retry, with jitter. Default 1000 ms; tests use 1. */
+  /** First retry delay, doubled on each retry, with equal jitter. Default 1000 ms; tests use 1. */
   retryDelayMs?: number;
   /** The longest rate-limit wait we honour, in the server's seconds; a longer one fails instead. Default 60. */
   maxRateLimitWaitSeconds?: number;
@@ -55,9 +53,10 @@ const OCTOKIT_DEFAULT_ACCEPT = 'application/vnd.github.v3+json';
 const API_VERSION = '2022-11-28';
 
 /**
- * Whether a request may be sent again when its outcome is unknown. GET, PATCH (always a full desired body here)
- * and DELETE are; a POST that creates is not, because a second one could create a duplicate. POST .../downloads
- * is: while a download runs, the server answers a repeat with 422 "in progress".
+ * Whether a request may be sent again when its outcome is unknown. GET, PUT, PATCH (it sets the fields it names
+ * to given values, so a repeat changes nothing more) and DELETE are; a POST that creates is not, because a second
+ * one could create a duplicate. POST .../downloads is: while a download runs, the server answers a repeat with 422
+ * "in progress".
  */
 export function isSafeToRepeat(method: string, url: string): boolean {
   const verb = method.toUpperCase();

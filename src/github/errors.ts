@@ -113,9 +113,6 @@ export class MaskedSecretError extends UserError {
 
 export { isMaskedSecret } from '../secret.js';
 
-// resolveConnection lives in connection.ts (where the CLI imports it); re-exported for callers looking here.
-export { resolveConnection, type Connection, type ConnectionFlags } from './connection.js';
-
 // ---------------------------------------------------------------------------------------------------------------
 // Mapping whatever Octokit threw to one of the errors above.
 

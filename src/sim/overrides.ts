@@ -8,8 +8,8 @@ import type { Origin } from './render.js';
 import { idParam, notFound, parseSort, type ApiRequest, type ApiResponse, type Route } from './route.js';
 import { SimNotFoundError, SimStateError, SimValidationError, type SimStateStore } from './state.js';
 import { ENFORCEMENTS, type SimHook, type SimHookOverride, type SimOrganization, type SimStateInput } from './types.js';
+import { lower } from '../names.js';
 
-const lower = (s: string): string => s.toLowerCase();
 const key = (target: string, hookId: number): string => `${lower(target)}\0${hookId}`;
 
 /** The level whose setting is in effect, as `configuration_url` points at it. */

@@ -23,6 +23,7 @@ import {
   type SimWebhook,
   type SimWebhookInput,
 } from './types.js';
+import { lower } from '../names.js';
 
 // The state types are also importable from here, next to the store that holds them.
 export type {
@@ -116,7 +117,6 @@ class Tables {
 
 type Kind = 'environment' | 'hook' | 'webhook';
 
-const lower = (s: string): string => s.toLowerCase();
 const scriptKey = (repository: string, script: string): string => `${lower(repository)}\0${script}`;
 
 export class SimStateStore {

@@ -4,10 +4,10 @@ import {
   COMMENT_MAX_LENGTH,
   commentMarker,
   failureCommentBody,
-  instanceName,
   normalizeConfigPath,
   planCommentBody,
 } from '../../src/action/comment.js';
+import { instanceName } from '../../src/report/markdown.js';
 import type { HookOperation, Plan } from '../../src/plan/types.js';
 import { FULL_PLAN_NOTE } from '../../src/report/plan.js';
 

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  OutcomeUnknownError,
-  describeServerMessage,
-  isMaskedSecret,
-  resolveConnection,
-  toGhesApiError,
-} from '../../src/github/errors.js';
+import { OutcomeUnknownError, describeServerMessage, isMaskedSecret, toGhesApiError } from '../../src/github/errors.js';
+import { resolveConnection } from '../../src/github/connection.js';
 import { UserError } from '../../src/errors.js';
 import { normalizeEvents, parseInsecureSsl } from '../../src/github/normalize.js';
 
