@@ -1,12 +1,10 @@
 // The one place that builds an Octokit for GHES: base URL, token, user agent, API headers, per-request timeout,
 // retries (only of requests safe to repeat) and rate-limit handling. Everything else receives the client built here.
 import { Octokit } from '@octokit/core';
-import { throttling } from '@octokit/plugin-throttling';
-import type { EndpointDefaults } from '@octokit/types';
 import pLimit from 'p-limit';
 import type { Logger } from '../redact.js';
 import { VERSION, TOOL_NAME } from '../version.js';
-import { isNameResolutionFailure } from './errors.js';
+import { isNameResolutionFailure, rateLimitOf } from './errors.js';
 import { nodeFetch } from './transport.js';
 
 export interface ClientSettings {
@@ -39,7 +37,7 @@ export interface ClientSettings {
 
 export type GhesOctokit = InstanceType<typeof GhesOctokitClass>;
 
-const GhesOctokitClass = Octokit.plugin(retrying, throttling);
+const GhesOctokitClass = Octokit.plugin(retrying);
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /**
@@ -101,40 +99,20 @@ export function createClient(settings: ClientSettings): GhesOctokit {
     }
   };
 
-  const onLimit =
-    (kind: string) => (retryAfter: number, options: Required<EndpointDefaults>, _o: unknown, count: number) => {
-      const where = `${options.method} ${options.url}`;
-      if (retryAfter > maxWait) {
-        log.warn(`${where}: ${kind}; the server asks to wait ${retryAfter} s, more than ${maxWait} s: giving up`);
-        return false;
-      }
-      if (count >= rateLimitRetries) {
-        log.warn(`${where}: ${kind} again after ${count} waits: giving up`);
-        return false;
-      }
-      log.warn(`${where}: ${kind}; waiting ${retryAfter} s as the server asks`);
-      return true;
-    };
-
   const octokit = new GhesOctokitClass({
     baseUrl,
     auth: settings.token,
     userAgent: `${TOOL_NAME}/${VERSION}`,
     log,
     request: { fetch: fetchWithTimeout },
-    retry: { retries: settings.retries ?? DEFAULT_RETRIES, delayMs: retryDelayMs, log } satisfies RetrySettings,
-    throttle: {
-      // GHES usually runs without rate limits: no spacing between writes, no shared queue; apply bounds concurrency.
-      write: passThroughGroup(),
-      search: passThroughGroup(),
-      notifications: passThroughGroup(),
-      global: passThroughGroup(),
-      retryLimiter: new RateLimitRetries(),
-      retryAfterBaseValue: settings.rateLimitUnitMs ?? 1000,
-      fallbackSecondaryRateRetryAfter: Math.min(60, maxWait),
-      onRateLimit: onLimit('rate limit exceeded'),
-      onSecondaryRateLimit: onLimit('secondary rate limit exceeded'),
-    } as Parameters<typeof throttling>[1]['throttle'],
+    retry: {
+      retries: settings.retries ?? DEFAULT_RETRIES,
+      delayMs: retryDelayMs,
+      maxRateLimitWaitSeconds: maxWait,
+      rateLimitRetries,
+      rateLimitUnitMs: settings.rateLimitUnitMs ?? 1000,
+      log,
+    } satisfies RetrySettings,
   });
 
   octokit.hook.before('request', (options) => {
@@ -155,7 +133,7 @@ export function createClient(settings: ClientSettings): GhesOctokit {
   // 100-item list page on Node 20 (measured: most of a 3,600-object observe's CPU). We take the body unparsed and
   // use the native JSON.parse; ids are far below 2^53, and normalize rejects any that is not a safe integer.
   octokit.hook.wrap('request', async (request, options) => {
-    // Set on the options object itself: the hooks inside this one (retry, throttling) were bound to it and ignore
+    // Set on the options object itself: the hooks inside this one (retry) were bound to it and ignore
     // options passed to `request`. A new `request` object, since the old one may be shared by the defaults.
     options.request = { ...options.request, parseSuccessResponseBody: false };
     const response = await request(options);
@@ -206,100 +184,101 @@ async function parseBody(response: RawResponse): Promise<unknown> {
 
 interface RetrySettings {
   retries: number;
-  /** First delay; doubled on each retry, with full jitter. */
+  /** First delay; doubled on each retry, with equal jitter. */
   delayMs: number;
+  maxRateLimitWaitSeconds: number;
+  rateLimitRetries: number;
+  /** Milliseconds per second the server asks us to wait. */
+  rateLimitUnitMs: number;
   log: Logger;
 }
 
+/** A secondary rate limit that names no wait: at least a minute, then doubling (ghes-api.md §6). */
+const UNNAMED_WAIT_SECONDS = 60;
+
 /**
- * Retries a request that failed without a definite answer (5xx, reset, timeout) when it is safe to repeat, with
- * exponential backoff and full jitter; never a create POST, whose repeat could make a duplicate. In place of
- * @octokit/plugin-retry, which runs each request through a Bottleneck limiter of its own: measured, ~5 ms of
- * timers per request, one latency's worth on a fast network. Registered first, so it sits inside throttling.
+ * Sends a request again when that is both safe and useful:
+ * - after a rate limit (403/429, see rateLimitOf), any request, since the server refused it before doing anything:
+ *   waiting as long as the server asks, up to maxRateLimitWaitSeconds, at most rateLimitRetries times;
+ * - after a failure without a definite answer (5xx, reset, timeout), a request that is safe to repeat, never a
+ *   create POST, whose repeat could make a duplicate: exponential backoff with equal jitter.
+ * A wait ends early, with the last failure, when the request's own `signal` aborts (the daemon shutting down).
+ * In place of @octokit/plugin-retry and plugin-throttling, which run each request through Bottleneck limiters
+ * of their own: measured, ~5 ms of timers per request, one latency's worth on a fast network.
  */
 function retrying(octokit: Octokit, options: Record<string, unknown>): Record<string, never> {
-  const settings = (options.retry as RetrySettings | undefined) ?? {
-    retries: DEFAULT_RETRIES,
-    delayMs: 1000,
-    log: octokit.log,
-  };
+  const settings = options.retry as RetrySettings;
+  const { log } = settings;
   octokit.hook.wrap('request', async (request, requestOptions) => {
-    for (let attempt = 0; ; attempt++) {
+    let waits = 0;
+    for (let attempt = 0; ;) {
       try {
         return await request(requestOptions);
       } catch (error) {
         const status = (error as { status?: unknown }).status;
         const failed = (error as { request?: { method?: string; url?: string } }).request;
-        // Only a RequestError (it keeps the request) without a definite answer: 5xx, or 500 for a network failure.
+        // Only a RequestError (it keeps the request) answers these questions; anything else is not ours to retry.
         if (failed?.method === undefined || failed.url === undefined || typeof status !== 'number') throw error;
+        const where = `${failed.method} ${failed.url}`;
+        const signal = (requestOptions.request as { signal?: AbortSignal } | undefined)?.signal;
+
+        const rateLimit = rateLimitOf(error);
+        if (rateLimit) {
+          const kind = rateLimit.secondary ? 'secondary rate limit exceeded' : 'rate limit exceeded';
+          const seconds = rateLimit.waitSeconds ?? UNNAMED_WAIT_SECONDS * 2 ** waits;
+          const cap = settings.maxRateLimitWaitSeconds;
+          if (seconds > cap) {
+            log.warn(`${where}: ${kind}; the server asks to wait ${seconds} s, more than ${cap} s: giving up`);
+            throw error;
+          }
+          if (waits >= settings.rateLimitRetries) {
+            log.warn(`${where}: ${kind} again after ${waits} waits: giving up`);
+            throw error;
+          }
+          waits++;
+          log.warn(`${where}: ${kind}; waiting ${seconds} s as the server asks`);
+          if (!(await sleep(seconds * settings.rateLimitUnitMs, signal))) throw error;
+          continue;
+        }
+
+        // A definite answer below 500 is final.
         if (status < 500) throw error;
         // A name that does not resolve will not resolve in 6 s either: say so at once (errors.ts names the host).
         if (isNameResolutionFailure(error)) throw error;
         // A server that answered 5xx is there and struggling: worth every retry. One not reached at all (refused,
         // reset, timed out) gets three, so that a wrong URL fails within seconds, not half a minute.
         const answered = (error as { response?: unknown }).response !== undefined;
-        const limit = answered ? settings.retries : Math.min(settings.retries, UNANSWERED_RETRIES);
-        if (!isSafeToRepeat(failed.method, failed.url) || attempt >= limit) throw error;
+        const retries = answered ? settings.retries : Math.min(settings.retries, UNANSWERED_RETRIES);
+        if (!isSafeToRepeat(failed.method, failed.url) || attempt >= retries) throw error;
         const ceiling = settings.delayMs * 2 ** attempt;
         const delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
-        settings.log.debug(`${failed.method} ${failed.url}: ${status}; retry ${attempt + 1} in ${delay} ms`);
+        attempt++;
+        log.debug(`${where}: ${status}; retry ${attempt} in ${delay} ms`);
         // Set on the options object itself (the hooks inside were bound to it); each later attempt's error keeps
-        // it, which is how a DELETE's 404 is known to follow a lost first attempt (admin-api.ts). Not in
-        // `retryCount`: plugin-throttling overwrites that with its own count when a rate limit follows.
+        // it, which is how a DELETE's 404 is known to follow a lost first attempt (admin-api.ts). A rate limit
+        // does not set it: the server refused that attempt before doing anything.
         requestOptions.request = { ...requestOptions.request, repeated: true };
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        if (!(await sleep(delay, signal))) throw error;
       }
     }
   });
   return {};
 }
 
-type FailedListener = (error: unknown, info: { args: unknown[]; retryCount: number }) => unknown;
-
-/**
- * plugin-throttling's `retryLimiter`: runs each request once more after every rate-limit wait its `failed`
- * listener asks for (a number of milliseconds), as Bottleneck does, without Bottleneck's timers (~5 ms per request).
- */
-class RateLimitRetries {
-  readonly #listeners: FailedListener[] = [];
-
-  on(event: string, listener: FailedListener): void {
-    if (event === 'failed') this.#listeners.push(listener);
-  }
-
-  async schedule(...args: unknown[]): Promise<unknown> {
-    const [first, ...rest] = args;
-    // Bottleneck's schedule([options], fn, ...args): plugin-throttling passes no options here, but allow them.
-    const [fn, ...fnArgs] = typeof first === 'function' ? [first, ...rest] : rest;
-    for (let retryCount = 0; ; retryCount++) {
-      try {
-        return await (fn as (...a: unknown[]) => Promise<unknown>)(...fnArgs);
-      } catch (error) {
-        const answers = await Promise.all(
-          this.#listeners.map((listener) => listener(error, { args: fnArgs, retryCount })),
-        );
-        const wait = answers.find((answer) => answer !== undefined && answer !== null);
-        if (wait === undefined) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(wait) || 0)));
-      }
-    }
-  }
-}
-
-/**
- * A stand-in for a Bottleneck group that runs every job at once: plugin-throttling's default groups space writes
- * 1 s apart and share one queue across all clients in the process, which only slows a server without limits.
- */
-function passThroughGroup(): unknown {
-  const limiter = {
-    schedule: (...args: unknown[]) => {
-      const [first, ...rest] = args;
-      // Bottleneck's schedule([options], fn, ...args): plugin-throttling always passes options first.
-      const [fn, ...fnArgs] = typeof first === 'function' ? [first, ...rest] : rest;
-      return Promise.resolve().then(() => (fn as (...a: unknown[]) => unknown)(...fnArgs));
-    },
-  };
-  return { key: () => limiter };
+/** Resolves true after `ms`, or false as soon as `signal` aborts (at once if it already has). */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function noop(): void {}

@@ -190,7 +190,7 @@ export function toGhesApiError(error: unknown, context: MapErrorContext): UserEr
       details,
     );
   }
-  if ((status === 403 || status === 429) && isRateLimited(e.response)) {
+  if (rateLimitOf(error)) {
     return new RateLimitError(`${where}: rate limited by ${context.apiUrl} (${status}${said})`, request, details);
   }
   if (status !== undefined && status >= 500 && context.unsafeToRepeat) {
@@ -199,10 +199,45 @@ export function toGhesApiError(error: unknown, context: MapErrorContext): UserEr
   return new GhesApiError(`${where} failed: ${status ?? 'no status'}${said}`, request, details);
 }
 
-function isRateLimited(response: NonNullable<RequestErrorLike['response']>): boolean {
-  const headers = response.headers ?? {};
-  if (headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined) return true;
-  return /rate limit/i.test(describeServerMessage(response.data) ?? '');
+/** What a 403 or 429 says about a rate limit (ghes-api.md §6). */
+export interface RateLimit {
+  /** A secondary limit (the message says so), rather than the primary hourly budget. */
+  secondary: boolean;
+  /** How long the server asks us to wait: Retry-After, else until x-ratelimit-reset; undefined if it says neither. */
+  waitSeconds: number | undefined;
+}
+
+/**
+ * Whether a request failed on a rate limit, and for how long the server asks us to wait. GHES rate limits are off
+ * by default; a site administrator who turns them on gets 403 or 429 with `x-ratelimit-remaining: 0` (primary) or
+ * a "secondary rate limit" message, with `retry-after` or `x-ratelimit-reset` (epoch seconds) when it can tell.
+ */
+export function rateLimitOf(error: unknown, nowMs = Date.now()): RateLimit | undefined {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as RequestErrorLike;
+  if ((e.status !== 403 && e.status !== 429) || e.response === undefined) return undefined;
+  const headers = e.response.headers ?? {};
+  const message = describeServerMessage(e.response.data) ?? '';
+  const exhausted = String(headers['x-ratelimit-remaining']) === '0';
+  const retryAfter = headers['retry-after'];
+  if (!exhausted && retryAfter === undefined && !/rate limit/i.test(message)) return undefined;
+  return {
+    secondary: /secondary rate limit/i.test(message),
+    waitSeconds: secondsToWait(retryAfter, exhausted ? headers['x-ratelimit-reset'] : undefined, nowMs),
+  };
+}
+
+function secondsToWait(retryAfter: unknown, reset: unknown, nowMs: number): number | undefined {
+  if (retryAfter !== undefined && retryAfter !== '') {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+    // Retry-After may also be an HTTP date.
+    const at = typeof retryAfter === 'string' ? Date.parse(retryAfter) : NaN;
+    if (!Number.isNaN(at)) return Math.max(0, Math.ceil((at - nowMs) / 1000));
+  }
+  const resetAt = Number(reset);
+  // One second past the reset: its clock and ours are never quite the same.
+  if (reset !== undefined && Number.isFinite(resetAt)) return Math.max(0, Math.ceil(resetAt - nowMs / 1000)) + 1;
+  return undefined;
 }
 
 /** "Validation Failed: Cannot delete environment that has hooks", from GitHub's `{message, errors[]}` body. */

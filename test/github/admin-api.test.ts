@@ -102,6 +102,19 @@ describe('deletes', () => {
     expect(scope.isDone()).toBe(true);
   });
 
+  it('a rate limit alone is no lost attempt: the 404 that follows it is an error', async () => {
+    const scope = ghes()
+      .delete(`${HOOKS}/5`)
+      .reply(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '1' })
+      .delete(`${HOOKS}/5`)
+      .reply(404, { message: 'Not Found' });
+    const error = await makeApi()
+      .api.deleteHook(5)
+      .catch((e: unknown) => e);
+    expect((error as GhesApiError).status).toBe(404);
+    expect(scope.isDone()).toBe(true);
+  });
+
   it('a 404 on the first DELETE is an error (it may mean missing rights, not absence)', async () => {
     ghes().delete(`${HOOKS}/5`).reply(404, { message: 'Not Found' });
     const error = await makeApi()

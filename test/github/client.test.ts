@@ -12,7 +12,7 @@ import {
   RateLimitError,
   RequestTimeoutError,
 } from '../../src/github/errors.js';
-import { createClient, isSafeToRepeat } from '../../src/github/client.js';
+import { createClient, isSafeToRepeat, type ClientSettings } from '../../src/github/client.js';
 import { createAdminApi } from '../../src/github/admin-api.js';
 import { VERSION } from '../../src/version.js';
 
@@ -24,6 +24,7 @@ afterEach(() => {
 });
 
 const ENVS = `${BASE}/admin/pre-receive-environments`;
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** An Error, as a socket gives: nock passes a plain object on to node:http's interceptor, which drops it. */
 function connectionReset(): Error {
@@ -54,14 +55,23 @@ describe('createClient', () => {
     expect(headers.accept).toBe('application/vnd.github+json');
   });
 
-  it('does not space out writes when the server does not rate-limit', async () => {
+  it('does not space out writes when the server does not rate-limit: five are in flight at once', async () => {
+    // The server answers none until all five have arrived: a client that queued or spaced its writes (as
+    // plugin-throttling's default write group does, 1 s apart) would never get an answer.
+    const ids = [1, 2, 3, 4, 5];
+    let arrived = 0;
+    let allArrived!: () => void;
+    const together = new Promise<void>((resolve) => (allArrived = resolve));
     const scope = ghes();
-    for (const id of [1, 2, 3, 4, 5]) scope.delete(`${ENVS}/${id}`).reply(204);
+    for (const id of ids) {
+      scope.delete(`${ENVS}/${id}`).reply((_uri, _body, callback) => {
+        if (++arrived === ids.length) allArrived();
+        void together.then(() => callback(null, [204, '']));
+      });
+    }
     const { api } = makeApi();
-    const started = Date.now();
-    await Promise.all([1, 2, 3, 4, 5].map((id) => api.deleteEnvironment(id)));
-    // plugin-throttling's default write queue would take at least 4 s for five writes.
-    expect(Date.now() - started).toBeLessThan(1000);
+    await Promise.all(ids.map((id) => api.deleteEnvironment(id)));
+    expect(arrived).toBe(ids.length);
     expect(scope.isDone()).toBe(true);
   });
 
@@ -182,11 +192,10 @@ describe('request timeout', () => {
       .reply(200, { state: 'in_progress', message: null, downloaded_at: null })
       .get(`${ENVS}/3/downloads/latest`)
       .reply(200, { state: 'success', message: null, downloaded_at: null });
-    const started = Date.now();
+    // Waiting out the first answer would give `in_progress`: `success` comes only from the retry.
     await expect(makeApi({ requestTimeoutMs: 50 }).api.getLatestDownload(3)).resolves.toMatchObject({
       state: 'success',
     });
-    expect(Date.now() - started).toBeLessThan(900);
     expect(scope.isDone()).toBe(true);
   });
 
@@ -237,6 +246,66 @@ describe('rate limits', () => {
     expect(scope.isDone()).toBe(true);
   });
 
+  it('waits for x-ratelimit-reset on a primary rate limit given as 403 with x-ratelimit-remaining 0', async () => {
+    const reset = String(Math.floor(Date.now() / 1000) + 5);
+    const scope = ghes()
+      .get(`${ENVS}/3/downloads/latest`)
+      .reply(
+        403,
+        { message: 'API rate limit exceeded for user ID 1.' },
+        { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset },
+      )
+      .get(`${ENVS}/3/downloads/latest`)
+      .reply(200, { state: 'success', message: null, downloaded_at: null });
+    const warnings: string[] = [];
+    const log = { debug() {}, info() {}, warn: (m: string) => warnings.push(m), error() {} };
+    await expect(makeApi({ log }).api.getLatestDownload(3)).resolves.toMatchObject({ state: 'success' });
+    expect(scope.isDone()).toBe(true);
+    // Until the reset (4 to 5 s away) and one second more for clock skew; a second may pass while the test runs.
+    expect(warnings).toEqual([expect.stringMatching(/: rate limit exceeded; waiting [56] s as the server asks$/)]);
+  });
+
+  // The waits are real here (a second per second of Retry-After, 30 s of backoff): only the abort ends them before
+  // the test times out. The first wait is logged just before it starts, so the log is where the test aborts.
+  it.each<{
+    wait: string;
+    status: number;
+    body: string | Record<string, string>;
+    headers: Record<string, string>;
+    settings: (abort: AbortController) => Partial<ClientSettings>;
+  }>([
+    {
+      wait: 'a rate-limit wait',
+      status: 403,
+      body: { message: 'You have exceeded a secondary rate limit.' },
+      headers: { 'retry-after': '30' },
+      settings: (abort: AbortController) => ({ log: { ...quiet, warn: () => abort.abort() }, rateLimitUnitMs: 1000 }),
+    },
+    {
+      wait: 'the backoff after a 5xx',
+      status: 502,
+      body: 'Bad Gateway',
+      headers: {},
+      settings: (abort: AbortController) => ({ log: { ...quiet, debug: () => abort.abort() }, retryDelayMs: 30_000 }),
+    },
+  ])('ends $wait when the request is aborted, and sends nothing more', async ({ status, body, headers, settings }) => {
+    const scope = ghes()
+      .get(`${ENVS}/3/downloads/latest`)
+      .reply(status, body, headers)
+      .get(`${ENVS}/3/downloads/latest`)
+      .reply(200, {});
+    const abort = new AbortController();
+    const { octokit } = makeApi(settings(abort));
+    const error = await octokit
+      .request('GET /admin/pre-receive-environments/{id}/downloads/latest', {
+        id: 3,
+        request: { signal: abort.signal },
+      })
+      .catch((e: unknown) => e);
+    expect((error as { status?: number }).status).toBe(status);
+    expect(scope.pendingMocks()).toHaveLength(1);
+  });
+
   it('fails with a rate-limit error instead of waiting longer than the cap', async () => {
     const scope = ghes()
       .get(`${ENVS}/3/downloads/latest`)
@@ -262,6 +331,51 @@ describe('rate limits', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     expect(scope.pendingMocks()).toHaveLength(1);
+  });
+
+  it('takes Retry-After as an HTTP date too', async () => {
+    const scope = ghes()
+      .post(`${ENVS}/3/downloads`)
+      .reply(429, { message: 'Too many requests' }, { 'retry-after': new Date(Date.now() + 3000).toUTCString() })
+      .post(`${ENVS}/3/downloads`)
+      .reply(202, { state: 'not_started', message: null, downloaded_at: null });
+    const warnings: string[] = [];
+    const log = { debug() {}, info() {}, warn: (m: string) => warnings.push(m), error() {} };
+    await expect(makeApi({ log }).api.startDownload(3)).resolves.toMatchObject({ status: { state: 'not_started' } });
+    expect(scope.isDone()).toBe(true);
+    expect(warnings).toEqual([expect.stringMatching(/: rate limit exceeded; waiting [234] s as the server asks$/)]);
+  });
+
+  it('waits a minute, then twice as long, for a secondary rate limit that names no wait; gives up past the cap', async () => {
+    const scope = ghes()
+      .get(`${ENVS}/3/downloads/latest`)
+      .times(2)
+      .reply(403, { message: 'You have exceeded a secondary rate limit.' })
+      .get(`${ENVS}/3/downloads/latest`)
+      .reply(200, { state: 'success', message: null, downloaded_at: null });
+    const warnings: string[] = [];
+    const log = { debug() {}, info() {}, warn: (m: string) => warnings.push(m), error() {} };
+    const error = await makeApi({ log, maxRateLimitWaitSeconds: 100 })
+      .api.getLatestDownload(3)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(warnings).toEqual([
+      expect.stringMatching(/: secondary rate limit exceeded; waiting 60 s as the server asks$/),
+      expect.stringMatching(
+        /: secondary rate limit exceeded; the server asks to wait 120 s, more than 100 s: giving up$/,
+      ),
+    ]);
+    expect(scope.pendingMocks()).toHaveLength(1);
+  });
+
+  it('waits out a rate limit on a create POST too: the server refused it before doing anything', async () => {
+    const scope = ghes()
+      .post(`${BASE}/admin/hooks`)
+      .reply(403, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '1' })
+      .post(`${BASE}/admin/hooks`)
+      .reply(201, rawWebhook(9, { url: webhook.url }, { events: webhook.events }));
+    await expect(makeApi().api.createWebhook({ ...webhook, secret: undefined })).resolves.toMatchObject({ id: 9 });
+    expect(scope.isDone()).toBe(true);
   });
 
   it('does not retry a 403 that is not a rate limit', async () => {
