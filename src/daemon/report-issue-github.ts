@@ -2,28 +2,21 @@
 // among the issues the token's own account opened, kept up to date while the instance is drifted, failed or
 // stalled, closed with a comment when it is back in sync and reopened if it leaves it again. Never a second one.
 import { UserError } from '../errors.js';
-import { createClient, type GhesOctokit } from '../github/client.js';
+import { clientOf, type ClientChoice } from '../github/client.js';
 import { toGhesApiError } from '../github/errors.js';
 import { Redactor, type Logger } from '../redact.js';
 import { DEFAULT_MAX_LENGTH, escapeHtml, inlineCode, instanceName, markerValue } from '../report/markdown.js';
 import type { InstanceCondition, IssueReporter } from './report-issue.js';
 
-export interface IssueReporterOptions {
+/** `apiUrl` is `--report-api-url`, else the instance's API URL; `token` GITHUB_TOKEN, which can open issues there. */
+export interface IssueReporterOptions extends ClientChoice {
   /** `--report-issue OWNER/REPO`. */
   repository: string;
-  /** `--report-api-url`, else the instance's API URL. */
-  apiUrl: string;
-  /** GITHUB_TOKEN: it must be able to open issues in that repository. */
-  token: string;
   /** The managed instance: the marker and the title name it. */
   instanceApiUrl: string;
   log: Logger;
   /** Knows the run's secrets; the token is added to it. */
   redactor?: Redactor;
-  requestTimeoutMs?: number;
-  retryDelayMs?: number;
-  /** A client built elsewhere (e.g. with the daemon's request metrics); replaces apiUrl/token settings. */
-  client?: GhesOctokit;
 }
 
 type BadState = Exclude<InstanceCondition['state'], 'in-sync'>;
@@ -81,15 +74,7 @@ export function issueBody(instanceApiUrl: string, condition: Exclude<InstanceCon
 
 export function createIssueReporter(options: IssueReporterOptions): IssueReporter {
   const { owner, repo } = parseReportRepository(options.repository);
-  const octokit =
-    options.client ??
-    createClient({
-      apiUrl: options.apiUrl,
-      token: options.token,
-      ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
-      ...(options.retryDelayMs !== undefined && { retryDelayMs: options.retryDelayMs }),
-    });
-  const apiUrl = String(octokit.request.endpoint.DEFAULTS.baseUrl);
+  const { octokit, apiUrl } = clientOf(options);
   const redactor = (options.redactor ?? new Redactor()).add(options.token);
   const marker = issueMarker(options.instanceApiUrl);
   const issuesPath = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/issues`;

@@ -5,9 +5,9 @@ import { ConfigError, UserError, type Diagnostic } from '../errors.js';
 import { loadDesiredStateFromTexts, MAX_FILE_BYTES, secretValues, type ConfigText } from '../config/load.js';
 import { error, startOfFile } from '../config/source.js';
 import type { DesiredState } from '../config/types.js';
-import { createClient, type GhesOctokit } from '../github/client.js';
+import { clientOf, type ClientChoice } from '../github/client.js';
 import { toGhesApiError, UnexpectedResponseError, type RequestSummary } from '../github/errors.js';
-import type { Logger, Redactor } from '../redact.js';
+import type { Redactor } from '../redact.js';
 import type { DesiredStateSource, PollResult, SourceRevision } from './source.js';
 
 export const DEFAULT_SOURCE_INTERVAL_MS = 60_000;
@@ -46,22 +46,14 @@ export function sourceToken(env: Record<string, string | undefined>): string {
   return token;
 }
 
-export interface ApiSourceOptions {
+/** `apiUrl` is `--repo-api-url`, else the instance's API URL. */
+export interface ApiSourceOptions extends ClientChoice {
   /** `--repo OWNER/NAME[/DIR]`. */
   repository: string;
   /** `--ref`: a branch, tag or commit; default the repository's default branch. */
   ref?: string | undefined;
-  /** `--repo-api-url`, else the instance's API URL. */
-  apiUrl: string;
-  token: string;
   /** `--source-interval`. Default 1 minute. */
   pollIntervalMs?: number;
-  requestTimeoutMs?: number;
-  log?: Logger;
-  /** Retry tuning as in ClientSettings; tests shrink the waits. */
-  retryDelayMs?: number;
-  /** A client built elsewhere (e.g. with the daemon's request metrics hooked in); replaces apiUrl/token settings. */
-  client?: GhesOctokit;
 }
 
 interface TreeEntry {
@@ -80,16 +72,7 @@ interface FilesOfCommit {
 
 export function createApiSource(options: ApiSourceOptions): DesiredStateSource {
   const spec = parseRepositorySpec(options.repository);
-  const octokit =
-    options.client ??
-    createClient({
-      apiUrl: options.apiUrl,
-      token: options.token,
-      ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
-      ...(options.retryDelayMs !== undefined && { retryDelayMs: options.retryDelayMs }),
-      ...(options.log && { log: options.log }),
-    });
-  const apiUrl = String(octokit.request.endpoint.DEFAULTS.baseUrl);
+  const { octokit, apiUrl } = clientOf(options);
   const fullName = `${spec.owner}/${spec.name}`;
   const repoPath = `/repos/${encodeURIComponent(spec.owner)}/${encodeURIComponent(spec.name)}`;
   const where = spec.dir === '' ? 'top level' : `${spec.dir}/`;

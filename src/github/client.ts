@@ -152,6 +152,29 @@ export function createClient(settings: ClientSettings): GhesOctokit {
   return octokit;
 }
 
+/** What a caller outside the pipeline (the daemon's repository source, its issue reporter) is given. */
+export interface ClientChoice extends Pick<
+  ClientSettings,
+  'apiUrl' | 'token' | 'requestTimeoutMs' | 'retryDelayMs' | 'log'
+> {
+  /** A client built elsewhere (e.g. with the daemon's request metrics); the other settings are then unused. */
+  client?: GhesOctokit;
+}
+
+/** The client given, or one built from the settings; with the API URL it talks to, which error messages name. */
+export function clientOf(choice: ClientChoice): { octokit: GhesOctokit; apiUrl: string } {
+  const octokit =
+    choice.client ??
+    createClient({
+      apiUrl: choice.apiUrl,
+      token: choice.token,
+      requestTimeoutMs: choice.requestTimeoutMs,
+      retryDelayMs: choice.retryDelayMs,
+      log: choice.log,
+    });
+  return { octokit, apiUrl: String(octokit.request.endpoint.DEFAULTS.baseUrl) };
+}
+
 interface RawResponse {
   headers: Record<string, string | number | undefined>;
   data: unknown;
