@@ -140,9 +140,12 @@ describe('fault injection', () => {
   test('a hung request is abandoned by the client, and stop() still returns at once', async () => {
     const sim = await simulator();
     sim.injectFault({ pathPattern: '/admin/hooks' }, 'hang', 2);
-    const request = () =>
-      fetch(`${sim.url}/admin/hooks`, { headers: auth(sim.adminToken), signal: AbortSignal.timeout(100) });
-    await expect(request()).rejects.toThrow(/abort|timeout/i);
+    // The client gives up once the server has the request (a timer could fire before it arrives on a busy machine).
+    const giveUp = new AbortController();
+    const abandoned = fetch(`${sim.url}/admin/hooks`, { headers: auth(sim.adminToken), signal: giveUp.signal });
+    await expect.poll(() => sim.requests.inFlight).toBe(1);
+    giveUp.abort();
+    await expect(abandoned).rejects.toThrow(/abort/i);
     await expect.poll(() => sim.requests.inFlight).toBe(0);
     expect(sim.requests.entries[0]).toMatchObject({ fault: 'hang', status: null, endedAt: expect.any(Number) });
 
@@ -152,10 +155,12 @@ describe('fault injection', () => {
       () => 'failed',
     );
     await expect.poll(() => sim.requests.inFlight).toBe(1);
-    const stopping = performance.now();
+    // A stop() that waited for the hung request would wait for node's own request timeout (minutes), far past the
+    // test's: it returns because it closes that socket itself, which the log shows as an unanswered request.
     await sim.stop();
-    expect(performance.now() - stopping).toBeLessThan(500);
     expect(await pending).toBe('failed');
+    await expect.poll(() => sim.requests.inFlight).toBe(0);
+    expect(sim.requests.entries[1]).toMatchObject({ fault: 'hang', status: null, endedAt: expect.any(Number) });
   });
 
   test('faults never touch /_sim and the log covers API requests only', async () => {
