@@ -23,6 +23,7 @@ const requireShim =
 export async function buildBundles(outDir) {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
+  const precompiled = precompiledSchemaValidator(await schemaValidatorSource());
   await Promise.all(
     entries.map(async (entry) => {
       const target = join(outDir, entry.bundle);
@@ -42,6 +43,7 @@ export async function buildBundles(outDir) {
         sourcesContent: false,
         banner: { js: entry.shebang ? `#!/usr/bin/env node\n${requireShim}` : requireShim },
         logLevel: 'warning',
+        plugins: [precompiled, lazyUndici],
       });
       if (entry.shebang) chmodSync(target, 0o755);
       portableSourceMap(`${target}.map`);
@@ -50,6 +52,74 @@ export async function buildBundles(outDir) {
   // The bundles are ES modules; this marks them so wherever dist/ is copied.
   writeFileSync(join(outDir, 'package.json'), `${JSON.stringify({ type: 'module' }, null, 2)}\n`);
 }
+
+/**
+ * src/config/schema-validator.ts as ajv standalone code: the validator compiled here, with that module's own ajv
+ * set-up, instead of at every start (compiling the schema was the largest part of the Action's cold start).
+ */
+export async function schemaValidatorSource() {
+  const generator = await build({
+    absWorkingDir: root,
+    stdin: {
+      contents: [
+        "export { createSchemaAjv } from './src/config/schema-validator.ts';",
+        "export { default as schema } from './schemas/ghes-gitops.schema.json';",
+        "export { default as standaloneCode } from 'ajv/dist/standalone/index.js';",
+      ].join('\n'),
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'warning',
+  });
+  const code = Buffer.from(generator.outputFiles[0].contents).toString('base64');
+  const { createSchemaAjv, schema, standaloneCode } = await import(`data:text/javascript;base64,${code}`);
+  const ajv = createSchemaAjv({ source: true, esm: true });
+  // The module's one export, as the TypeScript module has it; ajv's runtime helpers are bundled from ajv/dist.
+  return `${standaloneCode(ajv, ajv.compile(schema))}\nexport function schemaValidator() { return validate; }\n`;
+}
+
+/** An esbuild plugin that bundles the given standalone code in place of src/config/schema-validator.ts. */
+function precompiledSchemaValidator(source) {
+  return {
+    name: 'precompiled-schema-validator',
+    setup(bundler) {
+      bundler.onLoad({ filter: /[\\/]src[\\/]config[\\/]schema-validator\.ts$/ }, () => ({
+        contents: source,
+        loader: 'js',
+        resolveDir: join(root, 'src', 'config'),
+      }));
+    },
+  };
+}
+
+/**
+ * @actions/core imports @actions/http-client for OIDC tokens, and that imports undici (400 KB) for its proxy agent,
+ * so every Action start evaluated undici though only the pull-request comment code (@actions/github, itself a
+ * dynamic import) ever sends a request through it. Those imports get a stand-in that requires undici on first
+ * use; undici itself is bundled unchanged.
+ */
+const lazyUndici = {
+  name: 'lazy-undici',
+  setup(bundler) {
+    bundler.onResolve({ filter: /^undici$/ }, (args) =>
+      args.namespace === 'lazy-undici' ? undefined : { path: 'undici', namespace: 'lazy-undici' },
+    );
+    bundler.onLoad({ filter: /.*/, namespace: 'lazy-undici' }, () => ({
+      contents: [
+        "const undici = () => require('undici');",
+        // `new ProxyAgent(...)` returns undici's own instance: a constructor may return another object.
+        'export class ProxyAgent { constructor(...args) { return new (undici().ProxyAgent)(...args); } }',
+        'export function fetch(...args) { return undici().fetch(...args); }',
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: root,
+    }));
+  },
+};
 
 /**
  * esbuild names sources relative to where the map is written, and through the real path of node_modules: rewrite

@@ -1,35 +1,12 @@
 // Validation against schemas/ghes-gitops.schema.json, the same file editors use through yaml-language-server.
 // ajv also fills in the schema's defaults; its errors become diagnostics worded for people, at the YAML node.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import schema from '../../schemas/ghes-gitops.schema.json' with { type: 'json' };
+import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from '../errors.js';
+import { schemaValidator } from './schema-validator.js';
 import { didYouMean } from './suggest.js';
 import { error, isRecord, locate, quotable, subjectOf, type Path, type SourceFile } from './source.js';
 
 export const SUPPORTED_VERSION = 1;
-
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv({
-      allErrors: true,
-      verbose: true,
-      useDefaults: true,
-      strict: true,
-      allowUnionTypes: true,
-      // then/else list required keys whose `properties` sit one level up, beside the `if`.
-      strictRequired: false,
-      // Checking our own, fixed schema against the draft-07 meta-schema took ~20 ms of every run (start-up of
-      // the Action and the CLI, measured); the schema test does it once instead.
-      validateSchema: false,
-    });
-    // Read by the VS Code JSON language service; here it words pattern errors the same way.
-    ajv.addKeyword({ keyword: 'patternErrorMessage', schemaType: 'string' });
-    compiled = ajv.compile(schema);
-  }
-  return compiled;
-}
 
 /** An unknown version changes what the rest of the file means, so nothing else in it is checked. */
 export function checkVersion(source: SourceFile): Diagnostic | undefined {
@@ -202,7 +179,7 @@ function isWorthReporting(err: ErrorObject): boolean {
 
 /** Checks one file against the schema and fills in its defaults. */
 export function validateAgainstSchema(source: SourceFile): Diagnostic[] {
-  const validate = validator();
+  const validate = schemaValidator();
   if (validate(source.data)) return [];
   return (validate.errors ?? []).filter(isWorthReporting).map((err) => describeError(err, source));
 }

@@ -1,6 +1,9 @@
 // The bundled Action as a runner runs it (see harness.ts), against the simulator over loopback: a few smoke tests of
 // what only the bundle shows (workflow commands on stdout, GITHUB_OUTPUT and the job summary file, masks, the exit
 // code). The behaviour behind them is tested in process, from the sources, in run.test.ts.
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   ADMIN_TOKEN,
@@ -91,5 +94,31 @@ describe.concurrent('dist/index.js', () => {
     expect(step.stdout).toMatch(/::error::authentication failed/);
     expect(step.stdout).toContain(`::add-mask::${token}`);
     expect(leaks(step)).toEqual([]);
+  });
+
+  it('evaluates undici, the HTTP stack of the comment client, only in a run that posts a comment', async ({
+    onTestFinished,
+  }) => {
+    const fx = fixtures(onTestFinished);
+    const sim = await fx.simulator();
+    const ws = await fx.workspace({ 'ghes-gitops.yml': CONFIG });
+    // undici sets its global dispatcher as it is evaluated; Node's own fetch, which would too, is never called.
+    const evaluatedUndici = async (event: string, inputs: Record<string, string>): Promise<string> => {
+      const temp = await fx.tempDir();
+      const [probe, report] = [join(temp, 'probe.mjs'), join(temp, 'undici.txt')];
+      await writeFile(
+        probe,
+        "import { writeFileSync } from 'node:fs';\n" +
+          `process.on('exit', () => writeFileSync(${JSON.stringify(report)}, ` +
+          "String(Symbol.for('undici.globalDispatcher.1') in globalThis)));\n",
+      );
+      const env = { ...SECRET_ENV, NODE_OPTIONS: `--import=${pathToFileURL(probe).href}` };
+      const step = await runStep({ fx, sim, ws, event, env, inputs });
+      expect(step.code).toBe(0);
+      return readFile(report, 'utf8');
+    };
+    expect(await evaluatedUndici('push', { mode: 'plan', comment: 'false' })).toBe('false');
+    expect(await evaluatedUndici('pull_request', {})).toBe('true');
+    expect(comments(sim)).toHaveLength(1);
   });
 });
