@@ -2,7 +2,7 @@
 // own process) and writes BENCHMARKS.md. Measures the bundles in dist/ unless told otherwise: run `npm run build`
 // first, or pass --build to bundle the working tree into a temporary directory.
 //
-//   tsx scripts/bench.ts [--build | --dist DIR] [--only plan,planner,apply,startup,export,source] [--runs N] [--quick]
+//   tsx scripts/bench.ts [--build | --dist DIR] [--only plan,planner,apply,startup,export,daemon] [--runs N] [--quick]
 //                        [--out FILE]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { format, resolveConfig } from 'prettier';
 import { runApplyScenario, type ApplyScenarioResult } from './bench/apply-scenario.js';
 import { runExportScenario, type ExportScenarioResult } from './bench/export-scenario.js';
+import { runDaemonScenario, type DaemonScenarioResult } from './bench/daemon-scenario.js';
 import { describeMachine, loadAverage } from './bench/machine.js';
 import { runPlanScenario, type PlanScenarioResult } from './bench/plan-scenario.js';
 import { growthExponent, measurePlanner, type PlannerResult } from './bench/planner-scenario.js';
@@ -22,7 +23,7 @@ import { runSourcePollScenario, type SourcePollResult } from './bench/source-pol
 import { runStartupScenario, type StartupResult } from './bench/startup-scenario.js';
 
 const root = resolve(import.meta.dirname, '..');
-const SCENARIOS = ['plan', 'planner', 'apply', 'startup', 'export', 'source'] as const;
+const SCENARIOS = ['plan', 'planner', 'apply', 'startup', 'export', 'daemon'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const { values } = parseArgs({
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'ghes-gitops-bench-'));
   const sim = await RemoteSimulator.launch();
   try {
-    const needsBundles = only.has('plan') || only.has('startup') || only.has('export');
+    const needsBundles = only.has('plan') || only.has('startup') || only.has('export') || only.has('daemon');
     const bundle = needsBundles ? bundles(work) : { dir: '', description: 'not used' };
     const latencies = [10, 25, 50];
 
@@ -159,9 +160,26 @@ async function main(): Promise<void> {
       }
     }
 
+    const daemon: DaemonScenarioResult[] = [];
     const sourcePoll: SourcePollResult[] = [];
-    if (only.has('source')) {
-      log('6. daemon: unchanged source poll');
+    if (only.has('daemon')) {
+      log('6. daemon: no-change passes, idle memory, unchanged source polls');
+      const size = quick
+        ? { environments: 3, hooks: 30, webhooks: 3 }
+        : { environments: 300, hooks: 3_000, webhooks: 300 };
+      for (const latencyMs of latencies) {
+        daemon.push(
+          await runDaemonScenario({
+            sim,
+            cli: join(bundle.dir, 'cli.js'),
+            workDir: work,
+            size,
+            latencyMs,
+            passes: quick ? 2 : Math.min(runs, 5),
+            log,
+          }),
+        );
+      }
       for (const latencyMs of latencies) {
         sourcePoll.push(await runSourcePollScenario({ sim, latencyMs, polls: quick ? 5 : 50, log }));
       }
@@ -181,6 +199,7 @@ async function main(): Promise<void> {
       apply: applied,
       startup,
       exported,
+      daemon,
       sourcePoll,
       durationMs: performance.now() - started,
     };

@@ -1,6 +1,7 @@
 // BENCHMARKS.md from the measurements: the machine and date, then one table per scenario with each figure beside
 // its target, and, for a target not met, the measured reason. Pure: results in, Markdown out.
 import type { ApplyScenarioResult } from './apply-scenario.js';
+import { RSS_SAMPLES, RSS_SAMPLE_GAP_MS, SETTLE_MS, type DaemonScenarioResult } from './daemon-scenario.js';
 import type { ExportScenarioResult } from './export-scenario.js';
 import type { Machine } from './machine.js';
 import type { PlanScenarioResult } from './plan-scenario.js';
@@ -43,6 +44,8 @@ export interface BenchResults {
   apply: ApplyScenarioResult[];
   startup: StartupResult | undefined;
   exported: ExportScenarioResult[];
+  /** The daemon (`serve`) over the no-change installation, per latency. */
+  daemon: DaemonScenarioResult[];
   /** The daemon's repository source polling a ref that has not moved, per latency. */
   sourcePoll: SourcePollResult[];
   durationMs: number;
@@ -92,7 +95,8 @@ export function renderReport(results: BenchResults): string {
     renderStartup(results.startup),
     '',
     renderExport(results.exported),
-    renderSourcePoll(results.sourcePoll),
+    '',
+    renderDaemon(results.daemon, results.sourcePoll),
     '',
     CHANGES,
     '',
@@ -513,29 +517,94 @@ function renderExport(results: ExportScenarioResult[]): string {
   return out.join('\n');
 }
 
-function renderSourcePoll(results: readonly SourcePollResult[]): string {
-  const out = ['## 6. Daemon: unchanged source poll', ''];
-  if (results.length === 0) return `${out.join('\n')}Not run.`;
-  out.push(
-    'What `serve --repo` spends every `--source-interval` while the ref has not moved: one conditional request ' +
-      '(`GET /repos/{owner}/{repo}/commits/{ref}`, `Accept: application/vnd.github.sha`, `If-None-Match`), ' +
-      'answered 304, which GitHub does not count against the rate limit. Measured in the benchmark process, ' +
-      'after the first poll and load.',
-    '',
-    table(
-      ['Latency', 'Requests per poll', 'Answers', 'Wall time per poll', 'Above one round trip', 'Client CPU per poll'],
-      results.map((r) => [
-        ms(r.latencyMs),
-        `${r.requestsPerPoll} (floor 1)`,
-        Object.entries(r.statuses)
-          .map(([status, n]) => `${n} × ${status}`)
-          .join(', '),
-        spread(r.wallMs),
-        ms(r.wallMs.median - r.latencyMs),
-        ms(r.cpuMsPerPoll),
-      ]),
-    ),
-  );
+function renderDaemon(results: readonly DaemonScenarioResult[], polls: readonly SourcePollResult[]): string {
+  const out = ['## 6. Daemon', ''];
+  const first = results[0];
+  if (!first && polls.length === 0) return `${out.join('\n')}\nNot run.`;
+  if (first) {
+    const { size } = first;
+    out.push(
+      `\`node dist/cli.js serve --config DIR\` over the no-change installation of 1 (${count(size.environments)} ` +
+        `environments, ${count(size.hooks)} hooks, ${count(size.webhooks)} global webhooks), with the interval out of ` +
+        "the way: each measured pass is one `SIGHUP`. Resident memory is the daemon's VmRSS (/proc/PID/status), " +
+        `the median of ${RSS_SAMPLES} samples ${RSS_SAMPLE_GAP_MS} ms apart, from ${SETTLE_MS / 1000} s after a pass. A pass is counted in the simulator's log against the plan's floor, and timed by the daemon ` +
+        'itself (`/status`: read the config, observe, plan; nothing to apply).',
+      '',
+    );
+    const rows: string[][] = [];
+    for (const r of results) {
+      const at = `@${r.latencyMs} ms`;
+      const q = r.passes.map((p) => p.requests);
+      const lists = q.map((x) => x.lists.environments + x.lists.hooks + x.lists.webhooks);
+      const floor = q[0] ? q[0].floor.environments + q[0].floor.hooks + q[0].floor.webhooks : NaN;
+      const other = Math.max(0, ...q.map((x) => x.other));
+      const sameEveryPass = lists.every((n) => n === lists[0]) && q.every((x) => x.other === q[0]?.other);
+      rows.push(
+        [`Spawn to \`/readyz\` 200 ${at}`, ms(r.readyMs), '(no target: start-up, then the first load and observe)', ''],
+        [
+          `Idle RSS after the first pass ${at}`,
+          spread(r.idleRssBytes, mb),
+          `(no target: the issues ask for the figure; the plan's peak is held < ${mb(TARGETS.planRssBytes)})`,
+          '',
+        ],
+        [
+          `Idle RSS after ${r.passes.length} more passes ${at}`,
+          spread(r.idleRssAfterBytes, mb),
+          'flat: within 10% of the first',
+          yes(r.idleRssAfterBytes.median <= r.idleRssBytes.median * 1.1),
+        ],
+        [
+          `Requests of a no-change pass ${at}`,
+          `${lists[0] ?? 'n/a'} list pages, ${other} other` + (sameEveryPass ? ', every pass' : ', **varies**'),
+          `floor ${floor} (as in 1), + at most 1`,
+          yes(sameEveryPass && lists[0] === floor && other <= 1),
+        ],
+        [
+          `Duration of a no-change pass ${at}`,
+          spread(r.durationMs),
+          '(no target: the end-to-end plan of 1 is the bound that matters)',
+          '',
+        ],
+      );
+    }
+    out.push(table(['Figure', 'Measured', 'Target', 'Met?'], rows));
+    const problems = results.flatMap((r) => r.problems.map((p) => `@${r.latencyMs} ms: ${p}`));
+    if (problems.length > 0) out.push('', `Problems: ${problems.join('; ')}`);
+    out.push('');
+  }
+  if (polls.length > 0) {
+    out.push(
+      'Between commits, `serve --repo` spends every `--source-interval` one conditional request ' +
+        '(`GET /repos/{owner}/{repo}/commits/{ref}`, `Accept: application/vnd.github.sha`, `If-None-Match`), ' +
+        'answered 304, which GitHub does not count against the rate limit. Measured in the benchmark process, ' +
+        'after the first poll and load.',
+      '',
+      table(
+        [
+          'Latency',
+          'Requests per unchanged poll',
+          'Answers',
+          'Target',
+          'Met?',
+          'Wall time per poll',
+          'Above one round trip',
+          'Client CPU per poll',
+        ],
+        polls.map((r) => [
+          `${r.latencyMs} ms`,
+          String(r.requestsPerPoll),
+          Object.entries(r.statuses)
+            .map(([status, n]) => `${n} × ${status}`)
+            .join(', '),
+          'one conditional request, answered 304',
+          yes(r.requestsPerPoll === 1 && Object.keys(r.statuses).join() === '304'),
+          spread(r.wallMs),
+          ms(r.wallMs.median - r.latencyMs),
+          ms(r.cpuMsPerPoll),
+        ]),
+      ),
+    );
+  }
   return out.join('\n');
 }
 

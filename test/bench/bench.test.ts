@@ -1,7 +1,11 @@
 // The benchmark's measuring functions on tiny sizes: that they run, count what they claim to count, and compute
 // the floors as defined in BENCHMARKS.md. No timing is asserted: speed is measured by `npm run bench`.
-import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { applyFloor, downloadWait, runApplyScenario } from '../../scripts/bench/apply-scenario.js';
+import { runDaemonScenario } from '../../scripts/bench/daemon-scenario.js';
 import { checkRequests, peakOverlap } from '../../scripts/bench/plan-scenario.js';
 import { growthExponent, measurePlanner } from '../../scripts/bench/planner-scenario.js';
 import { renderReport, type BenchResults } from '../../scripts/bench/report.js';
@@ -106,6 +110,31 @@ describe('the measuring functions, on tiny sizes', () => {
     expect(result.wallMs.runs).toBe(3);
   });
 
+  it('serves the daemon, reads its memory, and counts a SIGHUP pass against the list floor', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'ghes-gitops-bench-test-'));
+    try {
+      const result = await runDaemonScenario({
+        sim,
+        cli: join(inject('distDir'), 'cli.js'),
+        workDir: work,
+        size: { environments: 2, hooks: 150, webhooks: 1 },
+        latencyMs: 0,
+        passes: 2,
+        settleMs: 0,
+        sampleGapMs: 1,
+      });
+      expect(result.problems).toEqual([]);
+      expect(result.passes.map((p) => p.outcome)).toEqual(['in-sync', 'in-sync']);
+      // 3 environments with Default, 150 hooks over two pages, 1 webhook: nothing else.
+      expect(result.passes[0]!.requests.lists).toEqual({ environments: 1, hooks: 2, webhooks: 1 });
+      expect(result.passes[0]!.requests.other).toBe(0);
+      expect(result.idleRssBytes.runs).toBe(5);
+      expect(result.idleRssBytes.median).toBeGreaterThan(10 * 1024 * 1024);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
   it('plans a mix of every action, and apply runs a bootstrap against the in-memory API', async () => {
     const { desired, observed } = mixedPlanInputs(400);
     const plan = createPlan(desired, observed, { syncSecrets: false });
@@ -137,11 +166,12 @@ describe('the measuring functions, on tiny sizes', () => {
       apply: [],
       startup: undefined,
       exported: [],
+      daemon: [],
       sourcePoll: [],
       durationMs: 1,
     };
     const text = renderReport(results);
-    for (const heading of ['# Benchmarks', '## Method', '## 1.', '## 2.', '## 3.', '## 4.', '## 5.']) {
+    for (const heading of ['# Benchmarks', '## Method', '## 1.', '## 2.', '## 3.', '## 4.', '## 5.', '## 6.']) {
       expect(text).toContain(heading);
     }
   });
