@@ -9,7 +9,7 @@ import type { ApplyEvent, ApplyResult } from '../apply/types.js';
 import { secretValues } from '../config/load.js';
 import { ConfigError, formatDiagnostic, UserError, type Diagnostic } from '../errors.js';
 import { PlanRefusedError } from '../plan/plan.js';
-import type { Plan } from '../plan/types.js';
+import { hasChanges, type Plan } from '../plan/types.js';
 import { applyCountLine } from '../report/apply.js';
 import { describeOperation } from '../report/format.js';
 import { renderPlanJson, renderPlanText } from '../report/plan.js';
@@ -194,19 +194,19 @@ async function execute(state: RunState): Promise<void> {
     state.summary.push(fitSummary((max) => planSummary(plan, context, max)));
     await commentOnPullRequest(state, (target) => planCommentBody(plan, target, commentLinks(runner), findings));
     if (findings.errors.length > 0) throw new ApplyWouldRefuseError(findings.errors);
-    if (settings.failOnChanges && plan.operations.length > 0) {
+    if (settings.failOnChanges && hasChanges(plan)) {
       throw new ChangesFoundError(plan.operations.length);
     }
     return;
   }
 
-  if (desired.suspend && plan.operations.length > 0) {
+  if (desired.suspend && hasChanges(plan)) {
     // The break-glass switch an on-call admin merges: this apply run only plans until `suspend` is removed.
     log.warn(SUSPENDED_NOTE);
     state.summary.push(`**Suspended**: ${SUSPENDED_NOTE}\n\n${fitSummary((max) => planSummary(plan, context, max))}`);
     return;
   }
-  if (plan.operations.length === 0) {
+  if (!hasChanges(plan)) {
     state.summary.push(fitSummary((max) => applySummary(plan, undefined, context, max)));
     log.info(kind.drift ? 'No drift: nothing to correct.' : 'Nothing to apply.');
     return;
@@ -292,7 +292,7 @@ async function writeOutputs(
   await mkdir(runner.runnerTemp, { recursive: true });
   await writeFile(planFile, `${redactor.redact(renderPlanJson(plan, findings))}\n`);
   const outputs: Record<string, string> = {
-    'has-changes': String(plan.operations.length > 0),
+    'has-changes': String(hasChanges(plan)),
     creates: String(plan.summary.create),
     updates: String(plan.summary.update),
     deletes: String(plan.summary.delete),

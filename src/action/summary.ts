@@ -2,7 +2,7 @@
 // Pure. The summary holds the full plan when it can; GitHub accepts up to 1 MiB per step, so a plan beyond that
 // is shortened there too and points to the JSON plan file instead.
 import type { ApplyResult } from '../apply/types.js';
-import type { Plan } from '../plan/types.js';
+import { hasChanges, type Plan } from '../plan/types.js';
 import { renderApplyMarkdown } from '../report/apply.js';
 import { codeFence, escapeHtml, inlineCode } from '../report/markdown.js';
 import type { Findings } from '../report/findings.js';
@@ -47,7 +47,7 @@ export function planSummary(plan: Plan, context: SummaryContext, maxLength = 600
     ? `**Planned, not applied**: ${escapeHtml(context.kind.notApplied)}.\n\n`
     : '';
   const lead = context.kind.drift
-    ? changes > 0
+    ? hasChanges(plan)
       ? `**Drift found**: the live configuration differs from the desired state (${changes} operation${changes === 1 ? '' : 's'} would bring it back). Nothing was changed: this run only plans.\n\n`
       : '**No drift**: the live configuration matches the desired state.\n\n'
     : '';
@@ -62,7 +62,7 @@ export function applySummary(
   maxLength = 600_000,
 ): string {
   const heading = summaryHeading(context);
-  if (result === undefined || plan.operations.length === 0) {
+  if (result === undefined || !hasChanges(plan)) {
     const lead = context.kind.drift
       ? '**No drift**: the live configuration matches the desired state; nothing was changed.\n\n'
       : '**Nothing to apply**: the live configuration matches the desired state.\n\n';

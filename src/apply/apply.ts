@@ -64,7 +64,7 @@ export async function apply(plan: Plan, api: AdminApi, options: ApplyOptions): P
   );
   // Live ids the planner already knew: a webhook with one of these is not the one our lost create made.
   const knownWebhookIds = new Set<number>([
-    ...operations.filter((o) => o.kind === 'webhook' && o.liveId !== undefined).map((o) => o.liveId!),
+    ...operations.flatMap((o) => (o.kind === 'webhook' && o.action !== 'create' ? [o.liveId] : [])),
     ...plan.unmanaged.filter((u) => u.kind === 'webhook').map((u) => u.id),
   ]);
 

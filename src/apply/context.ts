@@ -3,7 +3,6 @@
 import type { AdminApi } from '../github/api.js';
 import type { ObservedState } from '../github/types.js';
 import { UserError } from '../errors.js';
-import type { Operation } from '../plan/types.js';
 
 /** What running one operation produced, before timing is added. */
 export interface Outcome {
@@ -19,7 +18,7 @@ export interface OperationContext {
   createOrAdopt: (
     create: () => Promise<{ id: number }>,
     find: (live: ObservedState) => { id: number } | undefined,
-  ) => Promise<Outcome>;
+  ) => Promise<{ liveId: number }>;
   waitForDownload: (environmentId: number) => Promise<void>;
   knownWebhookIds: Set<number>;
   hookIds: Map<string, number>;
@@ -34,18 +33,6 @@ export function environmentIdFor(name: string, context: OperationContext): numbe
   const id = resolveEnvironmentId(context.environmentIds, name);
   if (id === undefined) throw new UserError(`environment ${name} has no id: it was neither observed nor created`);
   return id;
-}
-
-export function liveIdOf(operation: Operation): number {
-  if (operation.liveId === undefined)
-    throw new UserError(`${operation.id}: the plan has no live id to ${operation.action}`);
-  return operation.liveId;
-}
-
-export function required<T>(operation: Operation, value: T | undefined, field: string): T {
-  if (value === undefined)
-    throw new UserError(`${operation.id}: the plan has no "${field}" for this ${operation.action}`);
-  return value;
 }
 
 export function sameName(a: string, b: string): boolean {

@@ -2,27 +2,26 @@
 // delete, and download, recording each id the run learns for the hooks that name the environment.
 import { UserError } from '../errors.js';
 import type { EnvironmentOperation } from '../plan/types.js';
-import { liveIdOf, required, resolveEnvironmentId, sameName } from './context.js';
+import { resolveEnvironmentId, sameName } from './context.js';
 import type { OperationContext, Outcome } from './context.js';
 
 export async function executeEnvironment(operation: EnvironmentOperation, context: OperationContext): Promise<Outcome> {
   const { api, slot, environmentIds } = context;
-  const fields = operation.fields ?? {};
   if (operation.action === 'create') {
-    const name = required(operation, fields.name, 'name');
-    const image_url = required(operation, fields.image_url, 'image_url');
+    const { name, image_url } = operation.fields;
     const outcome = await context.createOrAdopt(
       () => api.createEnvironment({ name, image_url }),
       (live) => live.environments.find((e) => sameName(e.name, name)),
     );
-    environmentIds[name.toLowerCase()] = outcome.liveId!;
+    environmentIds[name.toLowerCase()] = outcome.liveId;
     return outcome;
   }
 
+  // A download of an environment this run created learns its id from the create.
   const id =
     operation.action === 'download'
       ? (operation.liveId ?? resolveEnvironmentId(environmentIds, operation.key))
-      : liveIdOf(operation);
+      : operation.liveId;
   if (id === undefined)
     throw new UserError(`environment ${operation.key} has no id: it was neither observed nor created`);
   if (id === context.defaultEnvironmentId) {
@@ -30,9 +29,14 @@ export async function executeEnvironment(operation: EnvironmentOperation, contex
   }
   switch (operation.action) {
     case 'update': {
-      const body = pick(fields, ['name', 'image_url']);
-      if (Object.keys(body).length > 0) await slot(() => api.updateEnvironment(id, body));
-      if (body.name !== undefined) environmentIds[body.name.toLowerCase()] = id;
+      const { name, image_url } = operation.fields;
+      await slot(() =>
+        api.updateEnvironment(id, {
+          ...(name !== undefined && { name }),
+          ...(image_url !== undefined && { image_url }),
+        }),
+      );
+      if (name !== undefined) environmentIds[name.toLowerCase()] = id;
       return { liveId: id };
     }
     case 'delete':
@@ -42,10 +46,4 @@ export async function executeEnvironment(operation: EnvironmentOperation, contex
       await context.waitForDownload(id);
       return { liveId: id };
   }
-}
-
-function pick<T extends object, K extends keyof T>(object: T, keys: readonly K[]): Partial<Pick<T, K>> {
-  const picked: Partial<Pick<T, K>> = {};
-  for (const key of keys) if (object[key] !== undefined) picked[key] = object[key];
-  return picked;
 }

@@ -5,13 +5,13 @@ import pLimit from 'p-limit';
 import { formatDiagnostic, UserError, type Diagnostic, type SourceLocation } from '../errors.js';
 import type { AdminApi, RequestLimit, ScriptCheck } from '../github/api.js';
 import type { ObservedState } from '../github/types.js';
-import type { HookOperation, Operation, Plan } from '../plan/types.js';
+import type { HookCreate, HookFields, HookUpdate, Operation, Plan } from '../plan/types.js';
 
 export const DEFAULT_PREFLIGHT_CONCURRENCY = 4;
 
 /** One hook script the plan relies on. */
 export interface ScriptTarget {
-  operation: HookOperation;
+  operation: HookCreate | HookUpdate;
   hook: string;
   /** owner/name, as the config (or the live hook) spells it. */
   repository: string;
@@ -64,8 +64,8 @@ export function scriptTargets(plan: Plan, observed: ObservedState | undefined): 
   const targets: ScriptTarget[] = [];
   for (const operation of plan.operations) {
     if (!needsCheck(operation)) continue;
-    const fields = operation.fields ?? {};
-    const live = operation.liveId === undefined ? undefined : liveById.get(operation.liveId);
+    const fields: Partial<HookFields> = operation.fields;
+    const live = operation.action === 'update' ? liveById.get(operation.liveId) : undefined;
     const script = fields.script ?? live?.script;
     const repository = fields.script_repository ?? live?.script_repository;
     if (script === undefined || repository === undefined) {
@@ -82,11 +82,11 @@ export function scriptTargets(plan: Plan, observed: ObservedState | undefined): 
   return targets;
 }
 
-function needsCheck(operation: Operation): operation is HookOperation {
+function needsCheck(operation: Operation): operation is HookCreate | HookUpdate {
   if (operation.kind !== 'hook') return false;
-  const fields = operation.fields ?? {};
   if (operation.action === 'create') return true;
   if (operation.action !== 'update') return false;
+  const fields: Partial<HookFields> = operation.fields;
   const moves = fields.script !== undefined || fields.script_repository !== undefined;
   const turnsOn = fields.enforcement !== undefined && fields.enforcement !== 'disabled';
   return moves || turnsOn;
@@ -101,7 +101,7 @@ export async function preflight(plan: Plan, api: AdminApi, options: PreflightOpt
     (op) =>
       needsCheck(op) &&
       op.action === 'update' &&
-      (op.fields?.script === undefined || op.fields.script_repository === undefined),
+      (op.fields.script === undefined || op.fields.script_repository === undefined),
   );
   const observed = options.observed ?? (needsLive ? await api.observe() : undefined);
   const targets = scriptTargets(plan, observed);

@@ -1,6 +1,6 @@
 // One function per command. Data (plans, exports) goes to stdout; progress and diagnostics to stderr.
 import type { ApplyResult } from '../apply/types.js';
-import type { Plan } from '../plan/types.js';
+import { hasChanges, type Plan } from '../plan/types.js';
 import { DEFAULT_CONCURRENCY } from '../apply/apply.js';
 import { DEFAULT_CONFIG_PATH, undeclaredEnvironments } from '../config/load.js';
 import { isTargetName, type NamedTarget, type OverrideTargets } from '../config/overrides.js';
@@ -124,8 +124,7 @@ async function plan(flags: ParsedFlags, context: CommandContext, log: Logger): P
     );
     return 1;
   }
-  const changes = plan.operations.length > 0;
-  return flags['detailed-exitcode'] === true && changes ? 2 : 0;
+  return flags['detailed-exitcode'] === true && hasChanges(plan) ? 2 : 0;
 }
 
 /** The guards as the flags set them, shared by plan and apply. */
@@ -178,11 +177,11 @@ async function applyCommand(flags: ParsedFlags, context: CommandContext, log: Lo
     context.stdout.write(`${context.redactor.redact(renderPlanText(plan, { color, findings: review }))}\n`);
   }
   const dryRun = flags['dry-run'] === true;
-  if (plan.operations.length === 0 || desired.suspend) {
+  if (!hasChanges(plan) || desired.suspend) {
     if (format === 'json')
       context.stdout.write(`${context.redactor.redact(renderApplyJson(plan, nothingApplied(dryRun), review))}\n`);
     // The break-glass switch: an on-call admin merged `suspend: true` so that nothing changes until it goes.
-    if (plan.operations.length > 0) log.warn(SUSPENDED_NOTE);
+    if (hasChanges(plan)) log.warn(SUSPENDED_NOTE);
     return 0;
   }
 

@@ -5,7 +5,7 @@ import { ConfigError, UserError } from '../errors.js';
 import type { AdminApi } from '../github/api.js';
 import { GhesApiError } from '../github/errors.js';
 import { PlanRefusedError } from '../plan/plan.js';
-import type { Plan } from '../plan/types.js';
+import { hasChanges, type Plan } from '../plan/types.js';
 import { applyCountLine } from '../report/apply.js';
 import { planSummaryLine } from '../report/format.js';
 import type { Logger, Redactor } from '../redact.js';
@@ -91,7 +91,7 @@ export async function runPass(source: SourceRevision, settings: PassSettings, co
   }
   context.onObserved?.();
   const seen = { suspended, plan };
-  if (plan.operations.length === 0) {
+  if (!hasChanges(plan)) {
     return ended('in-sync', 'ReconciliationSucceeded', 'the instance matches the desired state', seen);
   }
   const changes = planSummaryLine(plan.summary);

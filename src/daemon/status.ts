@@ -1,6 +1,6 @@
 // What `GET /status` shows: revisions last applied and attempted, times, the next run, Flux-style conditions, the
 // last plan (secrets as "(sensitive)") and the last runs. Built from the passes the scheduler records; no I/O.
-import type { PlanSummary } from '../plan/types.js';
+import { hasChanges, type PlanSummary } from '../plan/types.js';
 import { renderPlanJson } from '../report/plan.js';
 import type { Redactor } from '../redact.js';
 import type { Mode, Pass, PassOutcome } from './pass.js';
@@ -128,8 +128,8 @@ export class DaemonStatus {
       pass.outcome === 'stalled'
         ? { type: 'Stalled', status: 'True', reason: pass.reason, message: pass.message }
         : { type: 'Stalled', status: 'False', reason: 'NotStalled', message: 'the last revision could be reconciled' };
-    const operations = pass.plan?.operations.length ?? 0;
-    const notApplied = operations > 0 && pass.outcome !== 'applied';
+    const changes = pass.plan !== undefined && hasChanges(pass.plan);
+    const notApplied = changes && pass.outcome !== 'applied';
     const drifted: Condition = !pass.plan
       ? { type: 'Drifted', status: 'Unknown', reason: 'NotObserved', message: 'the last reconcile made no plan' }
       : notApplied
@@ -138,7 +138,7 @@ export class DaemonStatus {
             type: 'Drifted',
             status: 'False',
             reason: 'InSync',
-            message: operations > 0 ? 'the drift found was corrected' : 'no drift',
+            message: changes ? 'the drift found was corrected' : 'no drift',
           };
     const suspended: Condition =
       this.#suspended === undefined

@@ -2,7 +2,7 @@
 // and the small builders every kind uses (a create's changes from nothing, a delete of a live object).
 import type { Kind } from '../config/types.js';
 import type { Diagnostic, SourceLocation } from '../errors.js';
-import type { FieldChange, Operation, UnmanagedObject } from './types.js';
+import type { AtLeastOne, FieldChange, Operation, UnmanagedObject } from './types.js';
 
 export interface PlanContext {
   operations: Operation[];
@@ -19,6 +19,11 @@ export function fromNothing(fields: object): Record<string, FieldChange> {
   return Object.fromEntries(
     Object.entries(fields).map(([field, to]: [string, unknown]) => [field, { from: null, to }]),
   );
+}
+
+/** The changed fields, or undefined when none changed: an update is planned only with at least one. */
+export function changedFields<T extends object>(fields: Partial<T>): AtLeastOne<T> | undefined {
+  return Object.values(fields).some((value) => value !== undefined) ? (fields as AtLeastOne<T>) : undefined;
 }
 
 /** What every delete of a live object shares: no field-by-field change, and nothing before it unless told. */

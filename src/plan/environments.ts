@@ -4,10 +4,17 @@ import { DEFAULT_ENVIRONMENT_NAME } from '../config/types.js';
 import type { DesiredEnvironment, DesiredState } from '../config/types.js';
 import type { SourceLocation } from '../errors.js';
 import type { ObservedEnvironment, ObservedState } from '../github/types.js';
-import { deletion, fromNothing, refuse } from './context.js';
+import { changedFields, deletion, fromNothing, refuse } from './context.js';
 import type { PlanContext } from './context.js';
 import { lower, matchByName } from './match.js';
-import type { EnvironmentFields, EnvironmentOperation, FieldChange } from './types.js';
+import type {
+  EnvironmentCreate,
+  EnvironmentDelete,
+  EnvironmentDownload,
+  EnvironmentFields,
+  EnvironmentUpdate,
+  FieldChange,
+} from './types.js';
 
 /** Where a hook's `environment:` name leads, and which operations on that environment a hook must wait for. */
 export interface EnvironmentTarget {
@@ -25,7 +32,7 @@ export interface EnvironmentsPlan {
   /** By lower-cased declared name; `default` is the built-in environment. */
   targets: Map<string, EnvironmentTarget>;
   /** Live environment id → its delete operation, whose dependsOn the hooks fill in. */
-  deletes: Map<number, EnvironmentOperation>;
+  deletes: Map<number, EnvironmentDelete>;
   /**
    * Live environments no entry declares, by lower-cased name: a hook may run in one (hooks-only configs are how most
    * adopt the tool); the plan neither changes nor downloads it. `pruned`: this plan deletes it.
@@ -65,10 +72,10 @@ export function planEnvironments(
     liveId: defaultEnvironment?.id,
     absent: false,
   });
-  const deletes = new Map<number, EnvironmentOperation>();
+  const deletes = new Map<number, EnvironmentDelete>();
 
   const deleteEnvironment = (env: ObservedEnvironment, key: string, reason: string, at?: SourceLocation) => {
-    const op: EnvironmentOperation = { kind: 'environment', ...deletion('environment', key, env.id, reason, at) };
+    const op: EnvironmentDelete = { kind: 'environment', ...deletion('environment', key, env.id, reason, at) };
     if (env.download.state === 'in_progress') {
       op.warnings.push('a download is in progress; GHES refuses to delete the environment until it finishes');
     }
@@ -88,7 +95,7 @@ export function planEnvironments(
     const key = entry.name;
     if (!current) {
       const fields = { name: entry.name, image_url: entry.image_url };
-      const create: EnvironmentOperation = {
+      const create: EnvironmentCreate = {
         id: `environment:create:${key}`,
         kind: 'environment',
         key,
@@ -105,18 +112,19 @@ export function planEnvironments(
     }
 
     const changes: Record<string, FieldChange> = {};
-    const fields: Partial<EnvironmentFields> = {};
+    const changed: Partial<EnvironmentFields> = {};
     if (current.name !== entry.name) {
       changes.name = { from: current.name, to: entry.name };
-      fields.name = entry.name;
+      changed.name = entry.name;
     }
     if (current.image_url !== entry.image_url) {
       changes.image_url = { from: current.image_url, to: entry.image_url };
-      fields.image_url = entry.image_url;
+      changed.image_url = entry.image_url;
     }
+    const fields = changedFields(changed);
     const after: string[] = [];
-    if (fields.name !== undefined || fields.image_url !== undefined) {
-      const update: EnvironmentOperation = {
+    if (fields) {
+      const update: EnvironmentUpdate = {
         id: `environment:update:${key}`,
         kind: 'environment',
         key,
@@ -133,7 +141,7 @@ export function planEnvironments(
       after.push(update.id);
       if (fields.name !== undefined) target.renameOperation = update.id;
     }
-    const why = downloadReason(current, fields.image_url !== undefined, context);
+    const why = downloadReason(current, changed.image_url !== undefined, context);
     if (why !== undefined) {
       target.downloadOperation = `environment:download:${key}`;
       context.operations.push(download(key, current.id, after, why, entry));
@@ -156,7 +164,7 @@ function download(
   dependsOn: string[],
   reason: string,
   entry: DesiredEnvironment,
-): EnvironmentOperation {
+): EnvironmentDownload {
   return {
     id: `environment:download:${key}`,
     kind: 'environment',

@@ -6,13 +6,13 @@ import { didYouMean } from '../config/suggest.js';
 import type { SourceLocation } from '../errors.js';
 import type { ObservedHook, ObservedState } from '../github/types.js';
 import { BLAST_DOWNSTREAM_REVOKED, BLAST_REMOVED, enforcementBlast } from './blast-radius.js';
-import { deletion, fromNothing, refuse } from './context.js';
+import { changedFields, deletion, fromNothing, refuse } from './context.js';
 import type { PlanContext } from './context.js';
 import type { EnvironmentsPlan, EnvironmentTarget } from './environments.js';
 import { lower, matchByName } from './match.js';
 import { orderScriptTakeovers, scriptKey } from './scripts.js';
 import type { ScriptWrite } from './scripts.js';
-import type { FieldChange, HookFields, HookOperation } from './types.js';
+import type { FieldChange, HookCreate, HookDelete, HookFields, HookUpdate } from './types.js';
 
 export interface HooksPlan {
   /** Live hook id → the operation that deletes it or moves it to another environment. */
@@ -41,7 +41,7 @@ export function planHooks(
   const writes: ScriptWrite[] = [];
 
   const deleteHook = (hook: ObservedHook, key: string, reason: string, at?: SourceLocation) => {
-    const op: HookOperation = { kind: 'hook', ...deletion('hook', key, hook.id, reason, at) };
+    const op: HookDelete = { kind: 'hook', ...deletion('hook', key, hook.id, reason, at) };
     if (hook.enforcement === 'enabled') op.blastRadius = BLAST_REMOVED;
     context.operations.push(op);
     leaving.set(hook.id, op.id);
@@ -78,7 +78,7 @@ export function planHooks(
       ? [target.renameOperation, target.downloadOperation].filter((id) => id !== undefined)
       : [];
     const key = entry.name;
-    let op: HookOperation;
+    let op: HookCreate | HookUpdate;
     if (!current) {
       op = {
         id: `hook:create:${key}`,
@@ -88,7 +88,6 @@ export function planHooks(
         changes: fromNothing(wanted),
         dependsOn,
         fields: wanted,
-        desired: wanted,
         warnings: [],
         location: entry.location,
       };
@@ -113,13 +112,14 @@ export function planHooks(
         allow_downstream_configuration: live.allow_downstream_configuration === wanted.allow_downstream_configuration,
       };
       const changes: Record<string, FieldChange> = {};
-      const fields: Partial<HookFields> = {};
+      const changed: Partial<HookFields> = {};
       for (const field of Object.keys(same) as (keyof HookFields)[]) {
         if (same[field]) continue;
         changes[field] = { from: live[field], to: wanted[field] };
-        Object.assign(fields, { [field]: wanted[field] });
+        Object.assign(changed, { [field]: wanted[field] });
       }
-      if (Object.keys(changes).length === 0) continue;
+      const fields = changedFields(changed);
+      if (!fields) continue;
       op = {
         id: `hook:update:${key}`,
         kind: 'hook',

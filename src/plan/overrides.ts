@@ -5,7 +5,19 @@ import type { DesiredHook, DesiredOverride, DesiredState, OverrideScope } from '
 import type { Diagnostic } from '../errors.js';
 import type { ObservedHookAtTarget, ObservedState, ObservedTarget } from '../github/types.js';
 import { lower, matchByName } from './match.js';
-import type { FieldChange, HookOperation, Operation, OverrideFields, OverrideOperation } from './types.js';
+import type {
+  FieldChange,
+  HookCreate,
+  HookDelete,
+  HookOperation,
+  HookUpdate,
+  Operation,
+  OverrideCreate,
+  OverrideDelete,
+  OverrideFields,
+  OverrideOperation,
+  OverrideUpdate,
+} from './types.js';
 
 /** The parts of the planner's context this stage reads and adds to (plan.ts's PlanContext has them). */
 export interface OverridePlanContext {
@@ -35,11 +47,10 @@ export function planOverrides(desired: DesiredState, observed: ObservedState, co
 
   for (const entry of declared) {
     const live = matches.get(entry);
-    const hookOp = (action: string) => byId.get(`hook:${action}:${entry.name}`) as HookOperation | undefined;
-    const create = hookOp('create');
-    const update = hookOp('update');
-    const remove = hookOp('delete');
-    const allowChange = update?.fields?.allow_downstream_configuration;
+    const create = hookOperation(byId, 'create', entry.name);
+    const update = hookOperation(byId, 'update', entry.name);
+    const remove = hookOperation(byId, 'delete', entry.name);
+    const allowChange = update?.fields.allow_downstream_configuration;
     const hook: HookPlan = {
       entry,
       liveId: live?.id,
@@ -69,12 +80,22 @@ export function planOverrides(desired: DesiredState, observed: ObservedState, co
 interface HookPlan {
   entry: DesiredHook;
   liveId: number | undefined;
-  created: HookOperation | undefined;
+  created: HookCreate | undefined;
   /** The operation after which overrides are allowed, when this plan allows them. */
-  allows: HookOperation | undefined;
+  allows: HookCreate | HookUpdate | undefined;
   /** The update that forbids overrides; every removal must come first. */
-  forbids: HookOperation | undefined;
-  deleted: HookOperation | undefined;
+  forbids: HookUpdate | undefined;
+  deleted: HookDelete | undefined;
+}
+
+/** The hook operation of that action on the named hook, if the hook planner made one. */
+function hookOperation<A extends HookOperation['action']>(
+  byId: ReadonlyMap<string, Operation>,
+  action: A,
+  name: string,
+): Extract<HookOperation, { action: A }> | undefined {
+  const op = byId.get(`hook:${action}:${name}`);
+  return op?.kind === 'hook' && op.action === action ? (op as Extract<HookOperation, { action: A }>) : undefined;
 }
 
 /** A target as observed, with its hooks by id: a lookup per declared override, not a scan. */
@@ -124,7 +145,6 @@ function planOne(
     kind: 'override' as const,
     key: overrideKey(entry.name, override.target),
     hook: entry.name,
-    ...(hook.liveId !== undefined && { hookId: hook.liveId }),
     scope,
     target: override.target,
     dependsOn: [] as string[],
@@ -143,17 +163,18 @@ function planOne(
       return undefined;
     }
     if (!liveAt.overridden) return undefined;
-    const op: OverrideOperation = {
+    const op: OverrideDelete = {
       ...base,
       id: `override:delete:${base.key}`,
       action: 'delete',
+      hookId: liveAt.id,
       changes: removalChanges(liveAt),
       reason: `inherit: the ${SCOPE_WORDS[scope]} follows the level above again`,
     };
     // Removals come before the hook change that would forbid them, and before the hook goes.
     hook.forbids?.dependsOn.push(op.id);
     hook.deleted?.dependsOn.push(op.id);
-    if (owner?.organizationOp?.fields?.allow_downstream_configuration === false) {
+    if (owner?.organizationOp && allowsDownstream(owner.organizationOp) === false) {
       owner.organizationOp.dependsOn.push(op.id);
     }
     if (scope === 'organization')
@@ -171,7 +192,7 @@ function planOne(
   const ownerOp = owner?.organizationOp;
   // The organization lets its repositories override once it says so, or once its own override (which may say
   // no) is gone.
-  if (ownerOp && (ownerOp.action === 'delete' || ownerOp.fields?.allow_downstream_configuration === true)) {
+  if (ownerOp && (ownerOp.action === 'delete' || allowsDownstream(ownerOp) === true)) {
     dependsOn.push(ownerOp.id);
   }
 
@@ -189,10 +210,11 @@ function planOne(
       };
     }
     if (Object.keys(changes).length === 0) return undefined;
-    const op: OverrideOperation = {
+    const op: OverrideUpdate = {
       ...base,
       id: `override:update:${base.key}`,
       action: 'update',
+      hookId: liveAt.id,
       changes,
       dependsOn,
       fields,
@@ -215,10 +237,11 @@ function planOne(
     });
     return undefined;
   }
-  const op: OverrideOperation = {
+  const op: OverrideCreate = {
     ...base,
     id: `override:create:${base.key}`,
     action: 'create',
+    ...(hook.liveId !== undefined && { hookId: hook.liveId }),
     changes: Object.fromEntries(
       Object.entries(fields).map(([field, to]: [string, unknown]): [string, FieldChange] => [
         field,
@@ -242,7 +265,7 @@ function planOne(
 function allowedInRepository(hook: HookPlan, liveAt: ObservedHookAtTarget | undefined, owner?: Owner): boolean {
   const ownerOp = owner?.organizationOp;
   const removed = ownerOp?.action === 'delete';
-  const set = removed ? undefined : ownerOp?.fields?.allow_downstream_configuration;
+  const set = removed || !ownerOp ? undefined : allowsDownstream(ownerOp);
   if (set !== undefined) return set;
   // Removing the organization's override leaves the hook's own setting, which allows overrides (the config says so).
   if (removed) return true;
@@ -253,6 +276,11 @@ function allowedInRepository(hook: HookPlan, liveAt: ObservedHookAtTarget | unde
   }
   if (atOrganization) return true;
   return liveAt !== undefined || hook.allows !== undefined || hook.liveId === undefined;
+}
+
+/** What an organization's override says of its repositories, when this plan sets it. */
+function allowsDownstream(op: OverrideOperation): boolean | undefined {
+  return op.action === 'delete' ? undefined : op.fields.allow_downstream_configuration;
 }
 
 function removalChanges(liveAt: ObservedHookAtTarget): Record<string, FieldChange> {

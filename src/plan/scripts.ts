@@ -5,11 +5,11 @@ import type { ObservedState } from '../github/types.js';
 import { refuse } from './context.js';
 import type { PlanContext } from './context.js';
 import { lower } from './match.js';
-import type { HookOperation } from './types.js';
+import type { HookCreate, HookUpdate } from './types.js';
 
 /** A hook create or update, and the script it will hold once applied (scriptKey). */
 export interface ScriptWrite {
-  op: HookOperation;
+  op: HookCreate | HookUpdate;
   script: string;
 }
 
@@ -29,19 +29,18 @@ export function orderScriptTakeovers(
 ): void {
   const holders = new Map(observed.hooks.map((hook) => [scriptKey(hook.script_repository, hook.script), hook]));
   /** op → the update that moves the current holder of op's script away, which op waits for. */
-  const takesFrom = new Map<HookOperation, HookOperation>();
+  const takesFrom = new Map<HookCreate | HookUpdate, HookUpdate>();
   for (const { op, script } of writes) {
-    if (op.action !== 'create' && op.fields?.script === undefined && op.fields?.script_repository === undefined)
-      continue;
+    if (op.action === 'update' && op.fields.script === undefined && op.fields.script_repository === undefined) continue;
     const freedBy = deletesByScript.get(script);
     if (freedBy !== undefined) {
       op.dependsOn.push(freedBy);
       continue;
     }
     const holder = holders.get(script);
-    if (holder === undefined || holder.id === op.liveId) continue;
-    const movedBy = writes.find((w) => w.op.liveId === holder.id && w.script !== script);
-    if (movedBy !== undefined) {
+    if (holder === undefined || holder.id === liveIdOf(op)) continue;
+    const movedBy = writes.find((w) => liveIdOf(w.op) === holder.id && w.script !== script);
+    if (movedBy?.op.action === 'update') {
       op.dependsOn.push(movedBy.op.id);
       takesFrom.set(op, movedBy.op);
       continue;
@@ -56,10 +55,10 @@ export function orderScriptTakeovers(
     );
   }
   // Hooks that take each other's scripts in a ring wait for each other forever: GHES has no swap.
-  const inRing = new Set<HookOperation>();
+  const inRing = new Set<HookCreate | HookUpdate>();
   for (const start of takesFrom.keys()) {
-    const path: HookOperation[] = [];
-    let at: HookOperation | undefined = start;
+    const path: (HookCreate | HookUpdate)[] = [];
+    let at: HookCreate | HookUpdate | undefined = start;
     while (at !== undefined && !path.includes(at) && !inRing.has(at)) {
       path.push(at);
       at = takesFrom.get(at);
@@ -75,4 +74,8 @@ export function orderScriptTakeovers(
       'move one of them to a temporary script first, apply, then give it its final script',
     );
   }
+}
+
+function liveIdOf(op: HookCreate | HookUpdate): number | undefined {
+  return op.action === 'update' ? op.liveId : undefined;
 }

@@ -17,20 +17,26 @@ export interface FieldChange {
 /** What an operation acts on: the config's kinds, and a hook's enforcement override in an organization or repository. */
 export type OperationKind = Kind | 'override';
 
-interface OperationBase {
+/**
+ * What every operation has, whatever its kind and action. Each case below adds exactly the fields its action
+ * needs (terraform's plans package does the same), so a plan that apply could not carry out cannot be built:
+ * an update without its live id or without a changed field, a create without every field, a hook download.
+ */
+interface Change<K extends OperationKind, A extends Action> {
   /** Unique and stable within a plan: `${kind}:${action}:${key}`. */
   id: string;
-  kind: OperationKind;
+  kind: K;
   /** The object's identity as the config names it: environment or hook name, webhook URL. */
   key: string;
-  action: Action;
+  action: A;
   /** For update (and rename): the fields that change. For create: every field, from null. For delete: empty. */
   changes: Record<string, FieldChange>;
   /** Ids of operations that must succeed before this one starts. */
   dependsOn: string[];
-  /** The live object's id, for update, delete and download of an object that exists now. */
-  liveId?: number;
-  /** Why, for display only: "renamed from X", "last download failed", "pruned", "absent: true". */
+  /**
+   * Why, for display only: "renamed from X", "last download failed", "pruned", "absent: true". Always said for a
+   * delete, a download and an override's create.
+   */
   reason?: string;
   /** Changes with instance-wide effect, e.g. a hook going to `enabled`; for display. */
   blastRadius?: string;
@@ -39,6 +45,14 @@ interface OperationBase {
   /** Where the config declares the object, when it does. */
   location?: SourceLocation;
 }
+
+/** A change to a live object: its id, as observed. */
+interface OfLive {
+  liveId: number;
+}
+
+/** Some of T's fields, never none: what an update sends or says changed. */
+export type AtLeastOne<T> = { [K in keyof T]-?: Required<Pick<T, K>> & Partial<T> }[keyof T];
 
 export interface EnvironmentFields {
   name: string;
@@ -65,28 +79,52 @@ export interface WebhookFields {
   secret: Secret | undefined;
 }
 
-export interface EnvironmentOperation extends OperationBase {
-  kind: 'environment';
-  /** create: both fields; update: the changed ones. */
-  fields?: Partial<EnvironmentFields>;
+export interface EnvironmentCreate extends Change<'environment', 'create'> {
+  fields: EnvironmentFields;
 }
+export interface EnvironmentUpdate extends Change<'environment', 'update'>, OfLive {
+  /** The changed fields only: a rename, a new image, or both. */
+  fields: AtLeastOne<EnvironmentFields>;
+}
+export interface EnvironmentDelete extends Change<'environment', 'delete'>, OfLive {
+  reason: string;
+}
+/** Starts a download of the environment's image and waits for it. */
+export interface EnvironmentDownload extends Change<'environment', 'download'> {
+  reason: string;
+  /** undefined: an environment this plan creates, whose id apply learns from the create this depends on. */
+  liveId?: number;
+}
+export type EnvironmentOperation = EnvironmentCreate | EnvironmentUpdate | EnvironmentDelete | EnvironmentDownload;
 
-export interface HookOperation extends OperationBase {
-  kind: 'hook';
-  /** create: every field; update: the changed ones only. */
-  fields?: Partial<HookFields>;
+export interface HookCreate extends Change<'hook', 'create'> {
+  fields: HookFields;
+}
+export interface HookUpdate extends Change<'hook', 'update'>, OfLive {
+  /** The changed fields only, for display and for what the update implies (preflight, ordering). */
+  fields: AtLeastOne<HookFields>;
   /**
-   * create and update: the complete desired hook, which an update sends whole. Whether GHES keeps the fields a
-   * hook PATCH omits is not documented (a webhook PATCH resets them), so nothing is left to that.
+   * The complete desired hook, which the update sends whole. Whether GHES keeps the fields a hook PATCH omits is
+   * not documented (a webhook PATCH resets them), so nothing is left to that.
    */
-  desired?: HookFields;
+  desired: HookFields;
 }
+export interface HookDelete extends Change<'hook', 'delete'>, OfLive {
+  reason: string;
+}
+export type HookOperation = HookCreate | HookUpdate | HookDelete;
 
-export interface WebhookOperation extends OperationBase {
-  kind: 'webhook';
-  /** create and update: the full desired object, because GHES resets whatever a webhook PATCH omits. */
-  fields?: WebhookFields;
+export interface WebhookCreate extends Change<'webhook', 'create'> {
+  fields: WebhookFields;
 }
+export interface WebhookUpdate extends Change<'webhook', 'update'>, OfLive {
+  /** The full desired webhook, because GHES resets whatever a webhook PATCH omits. */
+  fields: WebhookFields;
+}
+export interface WebhookDelete extends Change<'webhook', 'delete'>, OfLive {
+  reason: string;
+}
+export type WebhookOperation = WebhookCreate | WebhookUpdate | WebhookDelete;
 
 /** What an override's PATCH sends: an organization takes both fields, a repository enforcement only. */
 export interface OverrideFields {
@@ -98,17 +136,29 @@ export interface OverrideFields {
  * create and update PATCH the override at its level (create: none exists there now); delete removes it, which
  * GHES answers with the inherited values: the hook itself stays. The key is `${hook} @ ${target}`.
  */
-export interface OverrideOperation extends OperationBase {
-  kind: 'override';
+interface OverrideChange<A extends Action> extends Change<'override', A> {
   /** The hook's name as the config declares it. */
   hook: string;
-  /** The live hook's id; undefined when this plan creates the hook, whose create operation it depends on. */
-  hookId?: number;
   scope: OverrideScope;
   /** The organization login or repository owner/name, as the config writes it. */
   target: string;
-  fields?: OverrideFields;
 }
+export interface OverrideCreate extends OverrideChange<'create'> {
+  reason: string;
+  /** The live hook's id; undefined when this plan creates the hook, whose create operation it depends on. */
+  hookId?: number;
+  fields: OverrideFields;
+}
+/** An override exists only on a live hook, so its update and delete know the hook's id. */
+export interface OverrideUpdate extends OverrideChange<'update'> {
+  hookId: number;
+  fields: OverrideFields;
+}
+export interface OverrideDelete extends OverrideChange<'delete'> {
+  reason: string;
+  hookId: number;
+}
+export type OverrideOperation = OverrideCreate | OverrideUpdate | OverrideDelete;
 
 export type Operation = EnvironmentOperation | HookOperation | WebhookOperation | OverrideOperation;
 
@@ -136,6 +186,14 @@ export interface Plan {
   environmentIds: Record<string, number>;
   /** Plan-level warnings, for display. */
   warnings: string[];
+}
+
+/**
+ * Whether applying the plan would change anything: the one test behind `--detailed-exitcode`, the Action's
+ * `has-changes` and `fail-on-changes`, the daemon's drift and every report's "no changes".
+ */
+export function hasChanges(plan: Pick<Plan, 'operations'>): boolean {
+  return plan.operations.length > 0;
 }
 
 export interface PlanOptions {

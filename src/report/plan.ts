@@ -2,7 +2,7 @@
 // job summaries. None of them prints a secret: field values named `secret` always show as "(sensitive)".
 import { KINDS } from '../config/types.js';
 import type { Kind } from '../config/types.js';
-import type { Action, Operation, Plan } from '../plan/types.js';
+import { hasChanges, type Action, type Operation, type Plan } from '../plan/types.js';
 import {
   ACTION_SYMBOLS,
   countLabel,
@@ -92,7 +92,7 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
       out.push(...warningText(group).map((line, i) => (i === 0 ? paint('yellow', line) : line)));
     out.push('');
   }
-  out.push(plan.operations.length > 0 ? paint('bold', planSummaryLine(plan.summary)) : NO_CHANGES);
+  out.push(hasChanges(plan) ? paint('bold', planSummaryLine(plan.summary)) : NO_CHANGES);
   if (findings.errors.length > 0) {
     out.push('', paint('red', `✗ ${refusalHeading(findings.errors)}:`));
     for (const error of findings.errors) {
@@ -194,9 +194,7 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
   const findings = options.findings ?? NO_FINDINGS;
   const head =
     `### ${escapeHtml(options.title ?? 'ghes-gitops plan')}\n\n` +
-    (plan.operations.length > 0
-      ? `${countsTable(plan)}\n**${planSummaryLine(plan.summary)}**\n\n`
-      : `${NO_CHANGES}\n\n`);
+    (hasChanges(plan) ? `${countsTable(plan)}\n**${planSummaryLine(plan.summary)}**\n\n` : `${NO_CHANGES}\n\n`);
   const footer = options.footer ? `${options.footer}\n` : '';
   const sections = [
     refusalSection(findings),

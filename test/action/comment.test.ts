@@ -21,6 +21,14 @@ function planOf(hooks: number): Plan {
     action: 'create',
     changes: { name: { from: null, to: `h${i}` }, script: { from: null, to: `scripts/very/long/path/check-${i}.sh` } },
     dependsOn: [],
+    fields: {
+      name: `h${i}`,
+      script: `scripts/very/long/path/check-${i}.sh`,
+      script_repository: 'admin/hooks',
+      environment: 'Default',
+      enforcement: 'disabled',
+      allow_downstream_configuration: false,
+    },
     warnings: [],
   }));
   return {

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { executeOverride } from '../../src/apply/overrides.js';
 import type { AdminApi, OverrideRequest } from '../../src/github/api.js';
 import type { ObservedHookAtTarget } from '../../src/github/types.js';
-import type { OverrideOperation } from '../../src/plan/types.js';
+import type { OverrideCreate, OverrideDelete } from '../../src/plan/types.js';
 
-const operation = (patch: Partial<OverrideOperation> = {}): OverrideOperation => ({
+const operation = (patch: Partial<OverrideCreate> = {}): OverrideCreate => ({
   id: 'override:create:Check Commits @ acme',
   kind: 'override',
   key: 'Check Commits @ acme',
@@ -19,6 +19,7 @@ const operation = (patch: Partial<OverrideOperation> = {}): OverrideOperation =>
   scope: 'organization',
   target: 'acme',
   fields: { enforcement: 'enabled', allow_downstream_configuration: false },
+  reason: 'new override',
   ...patch,
 });
 
@@ -78,7 +79,8 @@ describe('executeOverride', () => {
   });
 
   it('a removal must leave no override at that level', async () => {
-    const removal = operation({ action: 'delete', fields: undefined });
+    const { fields: _fields, ...create } = operation();
+    const removal: OverrideDelete = { ...create, action: 'delete', hookId: 7 };
     await expect(executeOverride(removal, context(api({ overridden: false }).fake))).resolves.toBeUndefined();
     await expect(executeOverride(removal, context(api({ overridden: true }).fake))).rejects.toThrow(
       'still shows an override in organization acme',

@@ -1,12 +1,17 @@
 // Hand-built plans for apply tests: the planner is written separately, so these follow src/plan/types.ts directly.
 import type {
-  EnvironmentOperation,
+  AtLeastOne,
+  EnvironmentCreate,
+  EnvironmentDownload,
+  EnvironmentUpdate,
+  HookCreate,
   HookFields,
-  HookOperation,
+  HookUpdate,
   Operation,
   Plan,
+  WebhookCreate,
+  WebhookDelete,
   WebhookFields,
-  WebhookOperation,
 } from '../../src/plan/types.js';
 import type { ApplyOptions } from '../../src/apply/types.js';
 import { Secret } from '../../src/secret.js';
@@ -35,7 +40,7 @@ export const options = (overrides: Partial<ApplyOptions> = {}): ApplyOptions => 
 
 const base = { changes: {}, warnings: [] };
 
-export function envCreate(name: string, dependsOn: string[] = []): EnvironmentOperation {
+export function envCreate(name: string, dependsOn: string[] = []): EnvironmentCreate {
   return {
     ...base,
     id: `environment:create:${name}`,
@@ -50,9 +55,9 @@ export function envCreate(name: string, dependsOn: string[] = []): EnvironmentOp
 export function envUpdate(
   name: string,
   liveId: number,
-  fields: EnvironmentOperation['fields'],
+  fields: EnvironmentUpdate['fields'],
   dependsOn: string[] = [],
-): EnvironmentOperation {
+): EnvironmentUpdate {
   return {
     ...base,
     id: `environment:update:${name}`,
@@ -65,7 +70,7 @@ export function envUpdate(
   };
 }
 
-export function envDownload(name: string, dependsOn: string[] = [], liveId?: number): EnvironmentOperation {
+export function envDownload(name: string, dependsOn: string[] = [], liveId?: number): EnvironmentDownload {
   return {
     ...base,
     id: `environment:download:${name}`,
@@ -73,11 +78,12 @@ export function envDownload(name: string, dependsOn: string[] = [], liveId?: num
     key: name,
     action: 'download',
     dependsOn,
+    reason: liveId === undefined ? 'new environment' : 'image_url changed',
     ...(liveId === undefined ? {} : { liveId }),
   };
 }
 
-export function hookCreate(name: string, environment: string, dependsOn: string[] = []): HookOperation {
+export function hookCreate(name: string, environment: string, dependsOn: string[] = []): HookCreate {
   const fields: HookFields = {
     name,
     script: `scripts/${name}.sh`,
@@ -92,10 +98,10 @@ export function hookCreate(name: string, environment: string, dependsOn: string[
 export function hookUpdate(
   name: string,
   liveId: number,
-  fields: Partial<HookFields>,
+  fields: AtLeastOne<HookFields>,
   dependsOn: string[] = [],
   live: Partial<HookFields> = {},
-): HookOperation {
+): HookUpdate {
   // The planner gives an update the complete desired hook: the changed fields over what the live hook has.
   const desired: HookFields = { ...hookDefaults(name), ...live, ...fields };
   return {
@@ -122,7 +128,7 @@ function hookDefaults(name: string): HookFields {
   };
 }
 
-export function webhookCreate(url: string, dependsOn: string[] = [], secret?: string): WebhookOperation {
+export function webhookCreate(url: string, dependsOn: string[] = [], secret?: string): WebhookCreate {
   const fields: WebhookFields = {
     url,
     content_type: 'json',
@@ -134,6 +140,15 @@ export function webhookCreate(url: string, dependsOn: string[] = [], secret?: st
   return { ...base, id: `webhook:create:${url}`, kind: 'webhook', key: url, action: 'create', dependsOn, fields };
 }
 
-export function webhookDelete(url: string, liveId: number, dependsOn: string[] = []): WebhookOperation {
-  return { ...base, id: `webhook:delete:${url}`, kind: 'webhook', key: url, action: 'delete', dependsOn, liveId };
+export function webhookDelete(url: string, liveId: number, dependsOn: string[] = []): WebhookDelete {
+  return {
+    ...base,
+    id: `webhook:delete:${url}`,
+    kind: 'webhook',
+    key: url,
+    action: 'delete',
+    dependsOn,
+    liveId,
+    reason: 'pruned',
+  };
 }

@@ -97,7 +97,7 @@ webhooks:
   - url: https://hooks.example.com/ghes
 `);
     const { plan, result } = await reconcile(sim, config, { allowMassDelete: true });
-    expect(plan.operations.map((op) => [op.id, op.liveId])).toEqual([
+    expect(plan.operations.map((op) => [op.id, 'liveId' in op ? op.liveId : undefined])).toEqual([
       ['webhook:create:https://hooks.example.com/ghes', undefined],
       ['webhook:delete:https://hooks.example.com/ghes/', 6],
       ['webhook:create:https://hooks.example.com/in', undefined],

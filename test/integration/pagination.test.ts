@@ -60,7 +60,7 @@ describe('pagination', () => {
     const mark = lastSeq(sim);
 
     const { plan, result } = await reconcile(sim, config);
-    expect(plan.operations.map((o) => [o.id, o.liveId])).toEqual([
+    expect(plan.operations.map((o) => [o.id, 'liveId' in o ? o.liveId : undefined])).toEqual([
       ['environment:update:env-0101', 102],
       ['environment:download:env-0101', 102],
       ['webhook:update:https://hooks.example.com/receiver/0118', 118],

@@ -92,7 +92,7 @@ describe.each(fixtures)('$file', (fixture) => {
       if (expected.changes) expect(op.changes, op.id).toMatchObject(expected.changes);
       if (expected.reason !== undefined) expect(op.reason, `${op.id} reason`).toBe(expected.reason ?? undefined);
       if (expected.blastRadius !== undefined) expect(op.blastRadius, op.id).toBe(expected.blastRadius ?? undefined);
-      if (expected.liveId !== undefined) expect(op.liveId, op.id).toBe(expected.liveId);
+      if (expected.liveId !== undefined) expect('liveId' in op ? op.liveId : undefined, op.id).toBe(expected.liveId);
       if (expected.warnings) {
         expect(op.warnings, op.id).toHaveLength(expected.warnings.length);
         expected.warnings.forEach((w, j) => expect(op.warnings[j]).toContain(w));

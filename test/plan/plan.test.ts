@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { createPlan, PlanRefusedError } from '../../src/plan/plan.js';
-import type { Plan } from '../../src/plan/types.js';
+import { hasChanges, type Plan } from '../../src/plan/types.js';
 import { expectPlanInvariants } from './invariants.js';
 import { desiredState, observedState } from './state.js';
 
@@ -36,6 +36,11 @@ describe('PlanRefusedError', () => {
 });
 
 describe('plan metadata', () => {
+  it('has changes exactly when it has an operation (hasChanges, behind every exit code, output and drift)', () => {
+    expect(hasChanges(planFor({}, {}))).toBe(false);
+    expect(hasChanges(planFor({ webhooks: [{ url: 'https://h.example.com' }] }, {}))).toBe(true);
+  });
+
   it('keys environment ids by lower-cased live name, plus default for the built-in one', () => {
     const plan = planFor(
       {},
