@@ -106,11 +106,10 @@ describe('pagination', () => {
       url = parseLink(res.headers.get('link')).next;
     }
     expect(seen.size).toBe(3000);
-    // One page request each, and per hook its row, its environment, that environment's hooks_count and its
-    // repository: nothing that reads a whole table (environments(), hooks(), snapshot()...).
+    // One page request each (the page's rows come with it), and per hook its environment, that environment's
+    // hooks_count and its repository: nothing that reads a whole table (environments(), hooks(), snapshot()...).
     expect(Object.fromEntries(calls)).toEqual({
       pageOfHooks: 30,
-      hook: 3000,
       environment: 3000,
       hooksCount: 3000,
       repositoryRef: 3000,
