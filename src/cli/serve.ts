@@ -6,6 +6,7 @@ import { UserError } from '../errors.js';
 import { createClient } from '../github/client.js';
 import { resolveConnection, type Connection } from '../github/connection.js';
 import type { Redactor } from '../redact.js';
+import type { CommandContext } from './commands.js';
 import { connect } from '../reconcile.js';
 import { parseListen, type Listen } from '../daemon/http.js';
 import { LocalPathSource } from '../daemon/local-source.js';
@@ -141,16 +142,21 @@ function urlFlag(value: string | undefined, name: string): string | undefined {
 
 export async function runServeCommand(
   flags: ParsedFlags,
-  context: { redactor: Redactor; env: Record<string, string | undefined> },
+  context: Pick<CommandContext, 'redactor' | 'env' | 'stdout' | 'waits'>,
 ): Promise<number> {
   const settings = serveSettings(flags, process.stdout.isTTY === true);
   const { redactor, env } = context;
   const connection = resolveConnection(env, { apiUrl: settings.apiUrl });
   const webhookSecret = env[WEBHOOK_SECRET_VARIABLE]?.trim() || undefined;
   redactor.add(connection.token, webhookSecret);
-  const log = createDaemonLogger(redactor, { format: settings.logFormat, verbose: settings.verbose });
+  const log = createDaemonLogger(redactor, {
+    format: settings.logFormat,
+    verbose: settings.verbose,
+    write: (line) => context.stdout.write(line),
+  });
   const metrics = new DaemonMetrics();
   const api = connect(connection, {
+    ...context.waits,
     ...(settings.requestTimeoutMs !== undefined && { requestTimeoutMs: settings.requestTimeoutMs }),
     log,
     onResponse: (method, status) => metrics.apiResponse(method, status),

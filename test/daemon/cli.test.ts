@@ -1,10 +1,11 @@
-// `ghes-gitops serve` as users run it, from the bundle: `--once` and its exit codes, flags checked before
-// anything starts, JSON logs with the bound address, readiness, and SIGTERM during a slow apply.
+// `ghes-gitops serve` as users run it, from the bundle (one case in process, see there): `--once` and its exit
+// codes, flags checked before anything starts, JSON logs with the bound address, readiness, and SIGTERM during a
+// slow apply.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/args.js';
-import { ROOT, STACK_FRAME, finished, runCli, startCli } from '../helpers/cli.js';
+import { ROOT, STACK_FRAME, finished, runCli, runCliInProcess, startCli } from '../helpers/cli.js';
 import { mutations, simulator, tempDir } from '../helpers/harness.js';
 import type { Simulator } from '../../src/sim/server.js';
 
@@ -50,8 +51,9 @@ describe('serve --once', () => {
     expect(sim.requests.entries).toEqual([]);
   });
 
+  // In process: the bundle would wait out the client's real backoff between retries (about 7 s), shrunk here.
   it('exits 1 when the instance cannot be reached', async () => {
-    const run = await runCli(['serve', '--once', '--config', configFile(), '--request-timeout', '2'], {
+    const run = await runCliInProcess(['serve', '--once', '--config', configFile(), '--request-timeout', '2'], {
       env: { GHES_API_URL: 'http://127.0.0.1:9/api/v3', GHES_TOKEN: 'x-token' },
     });
     expect(run.code).toBe(1);

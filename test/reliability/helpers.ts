@@ -26,33 +26,48 @@ import {
 /** A token that looks real, so that a leak of it would be caught by the greps. */
 export const TOKEN = 'ghp_Reliab1lityT0kenNeverPrinted9876';
 
-const running: Simulator[] = [];
-const tempDirs: string[] = [];
+/** Registers a cleanup for the end of the current test (vitest's `onTestFinished` has this shape). */
+export type OnFinished = (cleanup: () => Promise<void> | void) => void;
 
+export interface ReliabilityFixtures {
+  /** A simulator that accepts TOKEN as its site-admin token, stopped after the test. */
+  simulator: (this: void, options?: SimulatorOptions) => Promise<Simulator>;
+  tempDir: (this: void) => Promise<string>;
+  /** Writes a desired state (as plain data) to a YAML file in a fresh temp dir; returns its path. */
+  writeConfig: (this: void, config: object) => Promise<string>;
+}
+
+/** Fixtures cleaned up when the test that made them finishes: concurrent tests pass their own onTestFinished. */
+export function fixtures(onFinished: OnFinished): ReliabilityFixtures {
+  const tempDir = async (): Promise<string> => {
+    const dir = await mkdtemp(join(tmpdir(), 'ghes-gitops-reliability-'));
+    onFinished(() => rm(dir, { recursive: true, force: true }));
+    return dir;
+  };
+  return {
+    async simulator(options = {}) {
+      const sim = await startSimulator({ downloadMs: 5, adminTokens: [TOKEN], ...options });
+      onFinished(() => sim.stop());
+      return sim;
+    },
+    tempDir,
+    async writeConfig(config) {
+      const path = join(await tempDir(), 'ghes-gitops.yml');
+      await writeFile(path, stringify(config));
+      return path;
+    },
+  };
+}
+
+const pending: (() => Promise<void> | void)[] = [];
+
+// Sequential tests share this hook; a global hook cannot tell which concurrent test a simulator belongs to.
 afterEach(async () => {
-  await Promise.all(running.splice(0).map((sim) => sim.stop()));
-  await Promise.all(tempDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  await Promise.all(pending.splice(0).map(async (cleanup) => cleanup()));
 });
 
-/** A simulator that accepts TOKEN as its site-admin token, stopped after the test. */
-export async function simulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const sim = await startSimulator({ downloadMs: 5, adminTokens: [TOKEN], ...options });
-  running.push(sim);
-  return sim;
-}
-
-export async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'ghes-gitops-reliability-'));
-  tempDirs.push(dir);
-  return dir;
-}
-
-/** Writes a desired state (as plain data) to a YAML file in a fresh temp dir; returns its path. */
-export async function writeConfig(config: object): Promise<string> {
-  const path = join(await tempDir(), 'ghes-gitops.yml');
-  await writeFile(path, stringify(config));
-  return path;
-}
+/** Fixtures cleaned up by the shared afterEach: for tests that do not run concurrently. */
+export const { simulator, tempDir, writeConfig } = fixtures((cleanup) => pending.push(cleanup));
 
 /** Every line any logger of these tests wrote, for the secret greps. */
 export class CapturedLog implements Logger {

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/sim/server.js';
-import { expectNoSecrets, runCli, simulator, tempDir, TOKEN, writeConfig, type CliRun } from './helpers.js';
+import { expectNoSecrets, fixtures, runCli, TOKEN, type CliRun, type ReliabilityFixtures } from './helpers.js';
 
 const HOOK_SECRET = 'whsec_CliSecretValue_7f3a9c21';
 const SECOND_SECRET = 'whsec_SecondSecret_2b8e55';
@@ -36,26 +36,30 @@ const baseConfig = {
   ],
 };
 
-async function start(): Promise<{ sim: Simulator; env: Record<string, string>; configPath: string }> {
-  const sim = await simulator({
+async function start(
+  fx: ReliabilityFixtures,
+): Promise<{ sim: Simulator; env: Record<string, string>; configPath: string }> {
+  const sim = await fx.simulator({
     initialState: {
       repositories: [{ full_name: 'platform/hooks', files: ['check.sh'] }],
       webhooks: [{ id: 1, url: 'https://legacy.example.com/in', secret: LIVE_SECRET, content_type: 'json' }],
     },
   });
   const env = { GHES_API_URL: sim.url, GHES_TOKEN: TOKEN, HOOK_SECRET, SECOND_SECRET };
-  return { sim, env, configPath: await writeConfig(baseConfig) };
+  return { sim, env, configPath: await fx.writeConfig(baseConfig) };
 }
 
-describe('no token or secret in any output of the CLI', () => {
+// Concurrent: each test has its own simulator and files, and most of its time is the CLI processes it waits for.
+describe.concurrent('no token or secret in any output of the CLI', () => {
   afterAll(() => {
     expect(outputs.length).toBeGreaterThan(30);
     expectNoSecrets(outputs, SENSITIVE);
   });
 
-  it('validate, plan in every format, dry run, apply, export', async () => {
-    const { sim, env, configPath } = await start();
-    const dir = await tempDir();
+  it('validate, plan in every format, dry run, apply, export', async ({ onTestFinished }) => {
+    const fx = fixtures(onTestFinished);
+    const { sim, env, configPath } = await start(fx);
+    const dir = await fx.tempDir();
     expect((await run(['validate', '--config', configPath], env)).code).toBe(0);
     const planOut = join(dir, 'plan.json');
     for (const format of ['text', 'json', 'markdown']) {
@@ -79,8 +83,10 @@ describe('no token or secret in any output of the CLI', () => {
     outputs.push(await readFile(exported, 'utf8'));
   });
 
-  it('faults: retried reads, a lost create adopted, a create that fails four times, a write refused by a rate limit', async () => {
-    const { sim, env, configPath } = await start();
+  it('faults: retried reads, a lost create adopted, a create that fails four times, a write refused by a rate limit', async ({
+    onTestFinished,
+  }) => {
+    const { sim, env, configPath } = await start(fixtures(onTestFinished));
     sim.injectFault({ method: 'GET', pathPattern: '/admin/hooks' }, '5xx-before', 1);
     sim.injectFault({ method: 'POST', pathPattern: '/admin/hooks' }, 'reset-after', 1);
     sim.injectFault({ method: 'POST', pathPattern: '/admin/hooks' }, '5xx-before', 4);
@@ -101,19 +107,22 @@ describe('no token or secret in any output of the CLI', () => {
     expect((await run(['apply', '--config', configPath], env)).code).toBe(0);
   });
 
-  it('refusals and errors: wrong token, mass delete, a plan that would erase a secret, preflight, config', async () => {
-    const { sim, env, configPath } = await start();
+  it('refusals and errors: wrong token, mass delete, a plan that would erase a secret, preflight, config', async ({
+    onTestFinished,
+  }) => {
+    const fx = fixtures(onTestFinished);
+    const { sim, env, configPath } = await start(fx);
     const unauthorized = await run(['plan', '--config', configPath], { ...env, GHES_TOKEN: WRONG_TOKEN });
     expect(unauthorized.code).toBe(1);
     expect(unauthorized.stderr).toMatch(/authentication failed/);
 
-    const massDelete = await writeConfig({ version: 1, prune: { webhooks: true } });
+    const massDelete = await fx.writeConfig({ version: 1, prune: { webhooks: true } });
     const refused = await run(['apply', '--config', massDelete], env);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/refusing to apply: the plan deletes all 1 live global webhooks/);
 
     // The live webhook has a secret; changing it without a `secret` key would erase it.
-    const erase = await writeConfig({ version: 1, webhooks: [{ url: 'https://legacy.example.com/in' }] });
+    const erase = await fx.writeConfig({ version: 1, webhooks: [{ url: 'https://legacy.example.com/in' }] });
     const planRefused = await run(['apply', '--config', erase], env);
     expect(planRefused.code).toBe(1);
     expect(planRefused.stderr).toMatch(/would erase its secret/);
