@@ -2,7 +2,7 @@
 // against the simulator with latency and real download times, preflight on (as `apply` runs by default) or off.
 // Measured: wall time against the floor that the plan's dependency DAG allows, and the most requests the
 // simulator ever had in flight.
-import { applyPlan } from '../../src/reconcile.js';
+import { applyPlan, reviewPlan } from '../../src/reconcile.js';
 import { createAdminApi } from '../../src/github/admin-api.js';
 import { createClient } from '../../src/github/client.js';
 import { createPlan } from '../../src/plan/plan.js';
@@ -118,6 +118,8 @@ function isDownload(op: Operation): boolean {
 
 export interface ApplyRun {
   wallMs: number;
+  /** The part of wallMs before the first change: the guards and preflight (reviewPlan). */
+  reviewMs: number;
   requests: number;
   peakInFlight: number;
   failed: number;
@@ -135,6 +137,7 @@ export interface ApplyScenarioResult {
   floor: ApplyFloor;
   runs: ApplyRun[];
   wallMs: Summary;
+  reviewMs: Summary;
   /** The highest peak over all runs. */
   peakInFlight: number;
   problems: string[];
@@ -168,8 +171,7 @@ export async function runApplyScenario(options: {
     operations = plan.operations.length;
     floor ??= applyFloor(plan, { latencyMs, downloadMs, pollMs, concurrency }, preflight);
     await sim.clearRequests();
-    const t0 = performance.now();
-    const result = await applyPlan(plan, api, {
+    const settings = {
       concurrency,
       downloadTimeoutMs: 60_000,
       downloadPollMs: pollMs,
@@ -177,11 +179,17 @@ export async function runApplyScenario(options: {
       dryRun: false,
       skipPreflight: !preflight,
       observed,
-    });
+    };
+    // What applyPlan does, in two timed steps: review (guards, preflight), then apply.
+    const t0 = performance.now();
+    const review = await reviewPlan(plan, api, settings);
+    const reviewMs = performance.now() - t0;
+    const result = await applyPlan(plan, api, { ...settings, review });
     const wallMs = performance.now() - t0;
     const log = await sim.requests();
     const run = {
       wallMs,
+      reviewMs,
       requests: log.requests.length,
       peakInFlight: log.peakConcurrency,
       failed: result.counts.failed + result.counts.skipped,
@@ -210,6 +218,7 @@ export async function runApplyScenario(options: {
     floor: floor!,
     runs,
     wallMs: summarize(runs.map((r) => r.wallMs)),
+    reviewMs: summarize(runs.map((r) => r.reviewMs)),
     peakInFlight: Math.max(...runs.map((r) => r.peakInFlight)),
     problems: [...new Set(problems)],
   };

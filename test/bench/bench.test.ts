@@ -98,6 +98,9 @@ describe('the measuring functions, on tiny sizes', () => {
     expect(result.preflight).toBe(true);
     expect(result.operations).toBe(7);
     expect(result.runs[0]!.failed).toBe(0);
+    // Preflight is timed apart, inside the run's wall time.
+    expect(result.runs[0]!.reviewMs).toBeGreaterThan(0);
+    expect(result.runs[0]!.reviewMs).toBeLessThan(result.runs[0]!.wallMs);
     expect(result.peakInFlight).toBeGreaterThanOrEqual(1);
     expect(result.peakInFlight).toBeLessThanOrEqual(2);
     expect(emptyInstance(buildLargeState({ environments: 1, hooks: 1, webhooks: 1 }))).not.toHaveProperty('hooks');
