@@ -2,6 +2,7 @@
 // and the small builders every kind uses (a create's changes from nothing, a delete of a live object).
 import type { Kind } from '../config/types.js';
 import type { Diagnostic, SourceLocation } from '../errors.js';
+import type { Because, DeleteReason } from './codes.js';
 import type { AtLeastOne, FieldChange, Operation, UnmanagedObject } from './types.js';
 
 export interface PlanContext {
@@ -27,7 +28,7 @@ export function changedFields<T extends object>(fields: Partial<T>): AtLeastOne<
 }
 
 /** What every delete of a live object shares: no field-by-field change, and nothing before it unless told. */
-export function deletion(kind: Kind, key: string, liveId: number, reason: string, at?: SourceLocation) {
+export function deletion(kind: Kind, key: string, liveId: number, because: Because<DeleteReason>, at?: SourceLocation) {
   return {
     id: `${kind}:delete:${key}`,
     key,
@@ -35,7 +36,7 @@ export function deletion(kind: Kind, key: string, liveId: number, reason: string
     changes: {},
     dependsOn: [] as string[],
     liveId,
-    reason,
+    ...because,
     warnings: [] as string[],
     ...(at && { location: at }),
   };

@@ -15,6 +15,8 @@ import type {
   EnvironmentUpdate,
   FieldChange,
 } from './types.js';
+import { ABSENT, PRUNED } from './codes.js';
+import type { Because, DeleteReason, DownloadReason } from './codes.js';
 
 /** Where a hook's `environment:` name leads, and which operations on that environment a hook must wait for. */
 export interface EnvironmentTarget {
@@ -74,8 +76,13 @@ export function planEnvironments(
   });
   const deletes = new Map<number, EnvironmentDelete>();
 
-  const deleteEnvironment = (env: ObservedEnvironment, key: string, reason: string, at?: SourceLocation) => {
-    const op: EnvironmentDelete = { kind: 'environment', ...deletion('environment', key, env.id, reason, at) };
+  const deleteEnvironment = (
+    env: ObservedEnvironment,
+    key: string,
+    because: Because<DeleteReason>,
+    at?: SourceLocation,
+  ) => {
+    const op: EnvironmentDelete = { kind: 'environment', ...deletion('environment', key, env.id, because, at) };
     if (env.download.state === 'in_progress') {
       op.warnings.push('a download is in progress; GHES refuses to delete the environment until it finishes');
     }
@@ -89,7 +96,7 @@ export function planEnvironments(
     targets.set(lower(entry.name), target);
     if (refused.has(entry)) continue;
     if (entry.absent) {
-      if (current) deleteEnvironment(current, entry.name, 'absent: true', entry.location);
+      if (current) deleteEnvironment(current, entry.name, ABSENT, entry.location);
       continue;
     }
     const key = entry.name;
@@ -107,7 +114,10 @@ export function planEnvironments(
         location: entry.location,
       };
       target.downloadOperation = `environment:download:${key}`;
-      context.operations.push(create, download(key, undefined, [create.id], 'new environment', entry));
+      context.operations.push(
+        create,
+        download(key, undefined, [create.id], { reason: 'new environment', reasonCode: 'new-environment' }, entry),
+      );
       continue;
     }
 
@@ -134,7 +144,7 @@ export function planEnvironments(
         liveId: current.id,
         fields,
         warnings: [],
-        ...(fields.name !== undefined && { reason: `renamed from "${current.name}"` }),
+        ...(fields.name !== undefined && { reason: `renamed from "${current.name}"`, reasonCode: 'renamed' as const }),
         location: entry.location,
       };
       context.operations.push(update);
@@ -152,7 +162,7 @@ export function planEnvironments(
   for (const env of live) {
     if (claimed.has(env.id)) continue;
     undeclared.set(lower(env.name), { environment: env, pruned: desired.prune.environments });
-    if (desired.prune.environments) deleteEnvironment(env, env.name, 'pruned');
+    if (desired.prune.environments) deleteEnvironment(env, env.name, PRUNED);
     else context.unmanaged.push({ kind: 'environment', key: env.name, id: env.id });
   }
   return { defaultEnvironment, targets, deletes, undeclared };
@@ -162,7 +172,7 @@ function download(
   key: string,
   liveId: number | undefined,
   dependsOn: string[],
-  reason: string,
+  because: Because<DownloadReason>,
   entry: DesiredEnvironment,
 ): EnvironmentDownload {
   return {
@@ -173,23 +183,30 @@ function download(
     changes: {},
     dependsOn,
     ...(liveId !== undefined && { liveId }),
-    reason,
+    ...because,
     warnings: [],
     location: entry.location,
   };
 }
 
-function downloadReason(env: ObservedEnvironment, imageChanged: boolean, context: PlanContext): string | undefined {
-  if (imageChanged) return 'image_url changed';
+function downloadReason(
+  env: ObservedEnvironment,
+  imageChanged: boolean,
+  context: PlanContext,
+): Because<DownloadReason> | undefined {
+  if (imageChanged) return { reason: 'image_url changed', reasonCode: 'image-changed' };
   switch (env.download.state) {
     case 'failed':
-      return env.download.message ? `last download failed: ${env.download.message}` : 'last download failed';
+      return {
+        reason: env.download.message ? `last download failed: ${env.download.message}` : 'last download failed',
+        reasonCode: 'download-failed',
+      };
     case 'not_started':
-      return 'never downloaded';
+      return { reason: 'never downloaded', reasonCode: 'never-downloaded' };
     case 'in_progress':
       // Not necessarily of the current image_url (it may have started before the URL changed), and it may fail:
       // apply lets it end, then downloads again, so that hooks wait for a download known to be of this image.
-      return 'a download started elsewhere is in progress';
+      return { reason: 'a download started elsewhere is in progress', reasonCode: 'download-in-progress' };
     case 'success':
       return undefined;
     default:

@@ -13,6 +13,8 @@ import { lower, matchByName } from './match.js';
 import { orderScriptTakeovers, scriptKey } from './scripts.js';
 import type { ScriptWrite } from './scripts.js';
 import type { FieldChange, HookCreate, HookDelete, HookFields, HookUpdate } from './types.js';
+import { ABSENT, PRUNED } from './codes.js';
+import type { Because, DeleteReason } from './codes.js';
 
 export interface HooksPlan {
   /** Live hook id → the operation that deletes it or moves it to another environment. */
@@ -40,8 +42,8 @@ export function planHooks(
   const deletesByScript = new Map<string, string>();
   const writes: ScriptWrite[] = [];
 
-  const deleteHook = (hook: ObservedHook, key: string, reason: string, at?: SourceLocation) => {
-    const op: HookDelete = { kind: 'hook', ...deletion('hook', key, hook.id, reason, at) };
+  const deleteHook = (hook: ObservedHook, key: string, because: Because<DeleteReason>, at?: SourceLocation) => {
+    const op: HookDelete = { kind: 'hook', ...deletion('hook', key, hook.id, because, at) };
     if (hook.enforcement === 'enabled') op.blastRadius = BLAST_REMOVED;
     context.operations.push(op);
     leaving.set(hook.id, op.id);
@@ -52,7 +54,7 @@ export function planHooks(
     if (refused.has(entry)) continue;
     const current = matches.get(entry);
     if (entry.absent) {
-      if (current) deleteHook(current, entry.name, 'absent: true', entry.location);
+      if (current) deleteHook(current, entry.name, ABSENT, entry.location);
       continue;
     }
     if (current) managed.set(current.id, entry);
@@ -131,7 +133,7 @@ export function planHooks(
         fields,
         desired: wanted,
         warnings: [],
-        ...(fields.name !== undefined && { reason: `renamed from "${current.name}"` }),
+        ...(fields.name !== undefined && { reason: `renamed from "${current.name}"`, reasonCode: 'renamed' as const }),
         location: entry.location,
       };
       const codeChanged = !same.script || !same.script_repository || !same.environment;
@@ -150,7 +152,7 @@ export function planHooks(
 
   for (const hook of observed.hooks) {
     if (claimed.has(hook.id)) continue;
-    if (desired.prune.hooks) deleteHook(hook, hook.name, 'pruned');
+    if (desired.prune.hooks) deleteHook(hook, hook.name, PRUNED);
     else {
       context.unmanaged.push({ kind: 'hook', key: hook.name, id: hook.id });
       runs(hook.environment.id, hook.enforcement, hook.name);

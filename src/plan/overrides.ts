@@ -170,6 +170,7 @@ function planOne(
       hookId: liveAt.id,
       changes: removalChanges(liveAt),
       reason: `inherit: the ${SCOPE_WORDS[scope]} follows the level above again`,
+      reasonCode: 'inherit',
     };
     // Removals come before the hook change that would forbid them, and before the hook goes.
     hook.forbids?.dependsOn.push(op.id);
@@ -250,7 +251,12 @@ function planOne(
     ),
     dependsOn,
     fields,
-    reason: liveAt ? `now inherits "${liveAt.enforcement}" from ${describeLevel(liveAt)}` : 'new override',
+    ...(liveAt
+      ? {
+          reason: `now inherits "${liveAt.enforcement}" from ${describeLevel(liveAt)}`,
+          reasonCode: 'replaces-inherited' as const,
+        }
+      : { reason: 'new override', reasonCode: 'new-override' as const }),
   };
   if (scope === 'organization') op.blastRadius = organizationBlast(override.target, `"${fields.enforcement}"`);
   context.operations.push(op);

@@ -4,6 +4,7 @@
 import type { Enforcement, ContentType, Kind, OverrideScope } from '../config/types.js';
 import type { SourceLocation } from '../errors.js';
 import type { Secret } from '../secret.js';
+import type { DeleteReason, DownloadReason, ReasonCode } from './codes.js';
 
 export type Action = 'create' | 'update' | 'delete' | 'download';
 export const ACTIONS: readonly Action[] = ['create', 'update', 'delete', 'download'];
@@ -38,6 +39,8 @@ interface Change<K extends OperationKind, A extends Action> {
    * delete, a download and an override's create.
    */
   reason?: string;
+  /** The reason's code, for machines (REASON_CODES); present exactly when `reason` is. */
+  reasonCode?: ReasonCode;
   /** Changes with instance-wide effect, e.g. a hook going to `enabled`; for display. */
   blastRadius?: string;
   /** Warnings to show beside the operation, e.g. `insecure_ssl: true`. */
@@ -83,15 +86,18 @@ export interface EnvironmentCreate extends Change<'environment', 'create'> {
   fields: EnvironmentFields;
 }
 export interface EnvironmentUpdate extends Change<'environment', 'update'>, OfLive {
+  reasonCode?: 'renamed';
   /** The changed fields only: a rename, a new image, or both. */
   fields: AtLeastOne<EnvironmentFields>;
 }
 export interface EnvironmentDelete extends Change<'environment', 'delete'>, OfLive {
   reason: string;
+  reasonCode: DeleteReason;
 }
 /** Starts a download of the environment's image and waits for it. */
 export interface EnvironmentDownload extends Change<'environment', 'download'> {
   reason: string;
+  reasonCode: DownloadReason;
   /** undefined: an environment this plan creates, whose id apply learns from the create this depends on. */
   liveId?: number;
 }
@@ -101,6 +107,7 @@ export interface HookCreate extends Change<'hook', 'create'> {
   fields: HookFields;
 }
 export interface HookUpdate extends Change<'hook', 'update'>, OfLive {
+  reasonCode?: 'renamed';
   /** The changed fields only, for display and for what the update implies (preflight, ordering). */
   fields: AtLeastOne<HookFields>;
   /**
@@ -111,6 +118,7 @@ export interface HookUpdate extends Change<'hook', 'update'>, OfLive {
 }
 export interface HookDelete extends Change<'hook', 'delete'>, OfLive {
   reason: string;
+  reasonCode: DeleteReason;
 }
 export type HookOperation = HookCreate | HookUpdate | HookDelete;
 
@@ -118,11 +126,13 @@ export interface WebhookCreate extends Change<'webhook', 'create'> {
   fields: WebhookFields;
 }
 export interface WebhookUpdate extends Change<'webhook', 'update'>, OfLive {
+  reasonCode?: 'sync-secrets';
   /** The full desired webhook, because GHES resets whatever a webhook PATCH omits. */
   fields: WebhookFields;
 }
 export interface WebhookDelete extends Change<'webhook', 'delete'>, OfLive {
   reason: string;
+  reasonCode: DeleteReason;
 }
 export type WebhookOperation = WebhookCreate | WebhookUpdate | WebhookDelete;
 
@@ -145,6 +155,7 @@ interface OverrideChange<A extends Action> extends Change<'override', A> {
 }
 export interface OverrideCreate extends OverrideChange<'create'> {
   reason: string;
+  reasonCode: 'replaces-inherited' | 'new-override';
   /** The live hook's id; undefined when this plan creates the hook, whose create operation it depends on. */
   hookId?: number;
   fields: OverrideFields;
@@ -156,6 +167,7 @@ export interface OverrideUpdate extends OverrideChange<'update'> {
 }
 export interface OverrideDelete extends OverrideChange<'delete'> {
   reason: string;
+  reasonCode: 'inherit';
   hookId: number;
 }
 export type OverrideOperation = OverrideCreate | OverrideUpdate | OverrideDelete;

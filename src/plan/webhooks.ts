@@ -10,6 +10,8 @@ import { deletion, fromNothing, refuse } from './context.js';
 import type { PlanContext } from './context.js';
 import { compareStrings } from './order.js';
 import type { FieldChange, PlanOptions, WebhookFields, WebhookOperation } from './types.js';
+import { ABSENT, PRUNED } from './codes.js';
+import type { Because, DeleteReason } from './codes.js';
 
 /** What the API returns in place of a webhook secret; sending it back would make it the secret. */
 const MASKED_SECRET = '********';
@@ -60,7 +62,7 @@ export function planWebhooks(
     const current = live[0];
     if (refused) continue;
     if (entry.absent) {
-      if (current) context.operations.push(deleteWebhook(current, url, 'absent: true', entry.location));
+      if (current) context.operations.push(deleteWebhook(current, url, ABSENT, entry.location));
       continue;
     }
     const op = current ? updateWebhook(entry, url, current, options, context) : createWebhook(entry, url);
@@ -72,7 +74,7 @@ export function planWebhooks(
     for (const hook of live) {
       // Keys must stay unique: unmanaged webhooks may share a URL.
       const key = live.length > 1 ? `${url} (id ${hook.id})` : url;
-      if (desired.prune.webhooks) context.operations.push(deleteWebhook(hook, key, 'pruned'));
+      if (desired.prune.webhooks) context.operations.push(deleteWebhook(hook, key, PRUNED));
       else context.unmanaged.push({ kind: 'webhook', key, id: hook.id });
     }
   }
@@ -128,7 +130,7 @@ function updateWebhook(
   if (liveEvents.join('\n') !== fields.events.join('\n')) changes.events = { from: liveEvents, to: fields.events };
   if (current.active !== fields.active) changes.active = { from: current.active, to: fields.active };
 
-  let reason: string | undefined;
+  let because: Because<'sync-secrets'> | undefined;
   const wantSecret = entry.secret !== undefined && !entry.secret.isEmpty;
   if (entry.secret !== undefined) {
     if (wantSecret && !current.has_secret) changes.secret = { from: null, to: SENSITIVE };
@@ -137,7 +139,12 @@ function updateWebhook(
   // A PATCH erases what it omits, so every update sends the configured secret: it replaces the live one, which may
   // differ (it cannot be read back). Say so, or a stale secret in CI would rotate the live one unseen.
   if (wantSecret && current.has_secret && (Object.keys(changes).length > 0 || options.syncSecrets)) {
-    if (Object.keys(changes).length === 0) reason = 'sync secrets: sent again, because secret drift cannot be detected';
+    if (Object.keys(changes).length === 0) {
+      because = {
+        reason: 'sync secrets: sent again, because secret drift cannot be detected',
+        reasonCode: 'sync-secrets',
+      };
+    }
     changes.secret = { from: SENSITIVE, to: SENT_AGAIN };
   }
   const changed = Object.keys(changes);
@@ -163,12 +170,17 @@ function updateWebhook(
     dependsOn: [],
     liveId: current.id,
     fields,
-    ...(reason && { reason }),
+    ...because,
     warnings: webhookWarnings(fields),
     location: entry.location,
   };
 }
 
-function deleteWebhook(hook: ObservedWebhook, key: string, reason: string, at?: SourceLocation): WebhookOperation {
-  return { kind: 'webhook', ...deletion('webhook', key, hook.id, reason, at) };
+function deleteWebhook(
+  hook: ObservedWebhook,
+  key: string,
+  because: Because<DeleteReason>,
+  at?: SourceLocation,
+): WebhookOperation {
+  return { kind: 'webhook', ...deletion('webhook', key, hook.id, because, at) };
 }

@@ -160,6 +160,7 @@ export function renderPlanJson(plan: Plan, findings: Findings = NO_FINDINGS): st
       changes: op.changes,
       dependsOn: op.dependsOn,
       ...(op.reason !== undefined && { reason: op.reason }),
+      ...(op.reasonCode !== undefined && { reasonCode: op.reasonCode }),
       warnings: op.warnings,
       ...(op.blastRadius !== undefined && { blastRadius: op.blastRadius }),
     })),

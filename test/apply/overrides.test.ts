@@ -20,6 +20,7 @@ const operation = (patch: Partial<OverrideCreate> = {}): OverrideCreate => ({
   target: 'acme',
   fields: { enforcement: 'enabled', allow_downstream_configuration: false },
   reason: 'new override',
+  reasonCode: 'new-override',
   ...patch,
 });
 
@@ -80,7 +81,13 @@ describe('executeOverride', () => {
 
   it('a removal must leave no override at that level', async () => {
     const { fields: _fields, ...create } = operation();
-    const removal: OverrideDelete = { ...create, action: 'delete', hookId: 7 };
+    const removal: OverrideDelete = {
+      ...create,
+      action: 'delete',
+      hookId: 7,
+      reason: 'inherit',
+      reasonCode: 'inherit',
+    };
     await expect(executeOverride(removal, context(api({ overridden: false }).fake))).resolves.toBeUndefined();
     await expect(executeOverride(removal, context(api({ overridden: true }).fake))).rejects.toThrow(
       'still shows an override in organization acme',

@@ -78,7 +78,9 @@ export function envDownload(name: string, dependsOn: string[] = [], liveId?: num
     key: name,
     action: 'download',
     dependsOn,
-    reason: liveId === undefined ? 'new environment' : 'image_url changed',
+    ...(liveId === undefined
+      ? { reason: 'new environment', reasonCode: 'new-environment' as const }
+      : { reason: 'image_url changed', reasonCode: 'image-changed' as const }),
     ...(liveId === undefined ? {} : { liveId }),
   };
 }
@@ -150,5 +152,6 @@ export function webhookDelete(url: string, liveId: number, dependsOn: string[] =
     dependsOn,
     liveId,
     reason: 'pruned',
+    reasonCode: 'pruned',
   };
 }

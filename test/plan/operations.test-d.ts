@@ -42,9 +42,16 @@ const hookFields = {
 export const wellFormed = [
   { ...environment, id: 'c', action: 'create', fields: { name: 'tools', image_url: 'https://x/t.tar.gz' } },
   { ...environment, id: 'u', action: 'update', liveId: 2, fields: { image_url: 'https://x/t2.tar.gz' } },
-  { ...environment, id: 'd', action: 'download', reason: 'new environment' },
+  { ...environment, id: 'd', action: 'download', reason: 'new environment', reasonCode: 'new-environment' },
   { ...hook, id: 'u', action: 'update', liveId: 3, fields: { enforcement: 'enabled' }, desired: hookFields },
-  { ...override, id: 'c', action: 'create', fields: { enforcement: 'testing' }, reason: 'new override' },
+  {
+    ...override,
+    id: 'c',
+    action: 'create',
+    fields: { enforcement: 'testing' },
+    reason: 'new override',
+    reasonCode: 'new-override',
+  },
 ] satisfies (EnvironmentCreate | EnvironmentUpdate | EnvironmentDownload | HookUpdate | OverrideCreate)[];
 
 // @ts-expect-error an update names the live object it changes
@@ -117,4 +124,14 @@ export const overrideDeleteWithFields: OverrideDelete = {
   reason: 'inherit',
   // @ts-expect-error a removal sends nothing
   fields: { enforcement: 'testing' },
+};
+
+export const deleteWithDownloadReason: WebhookDelete = {
+  ...webhook,
+  id: 'd',
+  action: 'delete',
+  liveId: 4,
+  reason: 'pruned',
+  // @ts-expect-error a delete's reason is absent or pruned, never a download's
+  reasonCode: 'never-downloaded',
 };

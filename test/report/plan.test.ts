@@ -118,7 +118,18 @@ describe('renderPlanJson', () => {
     for (const op of parsed.operations) {
       expect(
         Object.keys(op).every((k) =>
-          ['id', 'kind', 'key', 'action', 'changes', 'dependsOn', 'reason', 'warnings', 'blastRadius'].includes(k),
+          [
+            'id',
+            'kind',
+            'key',
+            'action',
+            'changes',
+            'dependsOn',
+            'reason',
+            'reasonCode',
+            'warnings',
+            'blastRadius',
+          ].includes(k),
         ),
       ).toBe(true);
     }
@@ -131,6 +142,7 @@ describe('renderPlanJson', () => {
       changes: {},
       dependsOn: [],
       reason: 'pruned',
+      reasonCode: 'pruned',
       warnings: [],
       blastRadius: 'removes an enforced check from every repository',
     });
