@@ -560,8 +560,9 @@ function renderDaemon(results: readonly DaemonScenarioResult[], polls: readonly 
         [
           `Idle RSS after ${r.passes.length} more passes ${at}`,
           spread(r.idleRssAfterBytes, mb),
-          'flat: within 10% of the first',
-          yes(r.idleRssAfterBytes.median <= r.idleRssBytes.median * 1.1),
+          '(no target: RSS keeps the heap V8 has grown to; leaks are checked by test/daemon/resources.test.ts, ' +
+            'heap flat over 300 reconciles)',
+          '',
         ],
         [
           `Requests of a no-change pass ${at}`,
