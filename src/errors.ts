@@ -1,5 +1,6 @@
 // Errors that reach the user. A UserError is printed as its message alone (no stack trace) and exits 1;
 // anything else is a bug and is printed with its stack.
+import type { ErrorCode, WarningCode } from './finding-codes.js';
 
 export interface SourceLocation {
   file: string;
@@ -16,7 +17,12 @@ export interface Diagnostic {
   hint?: string;
   /** What it is about, e.g. `webhook "https://…"`: reports group one message said of many objects. */
   subject?: string;
+  /** For machines (src/finding-codes.ts): what the JSON plan prints beside the message. */
+  code?: ErrorCode | WarningCode;
 }
+
+/** A diagnostic of a plan's review, whose code is required: an error apply refuses, or a warning. */
+export type Finding<C extends ErrorCode | WarningCode> = Diagnostic & { code: C };
 
 /** `FILE:LINE:COL: error: message (hint)`, the format editors and CI annotations understand. */
 export function formatDiagnostic(d: Diagnostic): string {

@@ -6,7 +6,8 @@ import type { ApplyEvent, ApplyResult } from './apply/types.js';
 import { loadDesiredState, secretValues } from './config/load.js';
 import { overrideTargets } from './config/overrides.js';
 import type { DesiredState } from './config/types.js';
-import { UserError, type Diagnostic } from './errors.js';
+import { UserError, type Finding } from './errors.js';
+import type { ErrorCode, WarningCode } from './finding-codes.js';
 import type { AdminApi } from './github/api.js';
 import { createAdminApi } from './github/admin-api.js';
 import { createClient } from './github/client.js';
@@ -106,9 +107,9 @@ export interface ReviewSettings {
 /** What apply would say of a plan before sending anything: the one answer plan, apply, the Action and the daemon share. */
 export interface PlanReview {
   /** Why apply would refuse the plan (a mass delete, a missing or non-executable hook script); empty: it would not. */
-  errors: Diagnostic[];
+  errors: Finding<ErrorCode>[];
   /** What a reviewer should weigh but does not stop apply: the config's warnings, a guard turned off. */
-  warnings: Diagnostic[];
+  warnings: Finding<WarningCode>[];
   /** The mass deletes refused (empty when allowed). */
   massDeletes: string[];
   /** Undefined when preflight was skipped. */
@@ -125,16 +126,21 @@ export async function reviewPlan(
   settings: ReviewSettings,
   desired?: DesiredState,
 ): Promise<PlanReview> {
-  const errors: Diagnostic[] = [];
-  const warnings: Diagnostic[] = [...(desired?.warnings ?? [])];
+  const errors: Finding<ErrorCode>[] = [];
+  const warnings: Finding<WarningCode>[] = [...(desired?.warnings ?? [])];
   const found = checkMassDelete(plan);
   const massDeletes = settings.allowMassDelete ? [] : found;
   for (const message of found) {
     if (settings.allowMassDelete) {
-      warnings.push({ severity: 'warning', message: `${message}; allowed (allow-mass-delete)` });
+      warnings.push({
+        severity: 'warning',
+        code: 'mass-delete-allowed',
+        message: `${message}; allowed (allow-mass-delete)`,
+      });
     } else {
       errors.push({
         severity: 'error',
+        code: 'mass-delete',
         message: `${message}: apply refuses a mass delete`,
         hint: 'a config that lost a file looks exactly like this; if the deletes are intended, run again with --allow-mass-delete',
       });
@@ -143,7 +149,11 @@ export async function reviewPlan(
   let result: PreflightResult | undefined;
   if (settings.skipPreflight) {
     if (plan.operations.some((op) => op.kind === 'hook')) {
-      warnings.push({ severity: 'warning', message: 'hook scripts were not checked (skip-preflight)' });
+      warnings.push({
+        severity: 'warning',
+        code: 'preflight-skipped',
+        message: 'hook scripts were not checked (skip-preflight)',
+      });
     }
   } else {
     result = await preflight(plan, api, {

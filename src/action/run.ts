@@ -262,7 +262,7 @@ function commentLinks(runner: RunnerContext) {
 
 /** The review in the Action's words: an input to set rather than a flag to pass. */
 function inActionFindings(review: PlanReview): Findings {
-  const reword = (d: Diagnostic): Diagnostic => ({
+  const reword = <D extends Diagnostic>(d: D): D => ({
     ...d,
     message: inActionTerms(d.message),
     ...(d.hint !== undefined && { hint: inActionTerms(d.hint) }),

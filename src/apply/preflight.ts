@@ -2,7 +2,8 @@
 // fail. So before a hook is created, pointed at another script or switched on, check the script: its repository
 // exists, the file exists on the default branch, and its git mode is executable where the API shows one.
 import pLimit from 'p-limit';
-import { formatDiagnostic, UserError, type Diagnostic, type SourceLocation } from '../errors.js';
+import { formatDiagnostic, UserError, type Diagnostic, type Finding, type SourceLocation } from '../errors.js';
+import type { ErrorCode } from '../finding-codes.js';
 import type { AdminApi, RequestLimit, ScriptCheck } from '../github/api.js';
 import type { ObservedState } from '../github/types.js';
 import type { HookCreate, HookFields, HookUpdate, Operation, Plan } from '../plan/types.js';
@@ -33,7 +34,7 @@ export interface PreflightResult {
   /** Every script checked, one entry per hook. */
   checked: ScriptTarget[];
   /** Every problem found, in plan order; empty when apply may go ahead. */
-  problems: Diagnostic[];
+  problems: Finding<ErrorCode>[];
 }
 
 /** Preflight found problems; nothing was sent. */
@@ -113,7 +114,7 @@ export async function preflight(plan: Plan, api: AdminApi, options: PreflightOpt
   }
 
   const limit = pLimit(Math.max(1, options.concurrency ?? DEFAULT_PREFLIGHT_CONCURRENCY));
-  const problems = new Map<ScriptTarget, Diagnostic>();
+  const problems = new Map<ScriptTarget, Finding<ErrorCode>>();
   await Promise.all(
     [...byRepository.values()].map(async (group) => {
       const scripts = [...new Set(group.map((target) => normalizeScript(target.script)))];
@@ -125,6 +126,7 @@ export async function preflight(plan: Plan, api: AdminApi, options: PreflightOpt
         for (const target of group) {
           problems.set(target, {
             severity: 'error',
+            code: 'script-check-failed',
             message:
               `hook "${target.hook}": could not check script ${target.script} in ${target.repository}: ` +
               (error instanceof Error ? error.message : String(error)),
@@ -162,17 +164,19 @@ function checkScripts(
   return Promise.all(scripts.map((script) => limit(() => api.checkScript(repository, script))));
 }
 
-function describeProblem(target: ScriptTarget, check: ScriptCheck | undefined): Diagnostic | undefined {
+function describeProblem(target: ScriptTarget, check: ScriptCheck | undefined): Finding<ErrorCode> | undefined {
   const at = target.location && { location: target.location };
-  const problem = (message: string, hint?: string): Diagnostic => ({
+  const problem = (code: ErrorCode, message: string, hint?: string): Finding<ErrorCode> => ({
     severity: 'error',
+    code,
     message: `hook "${target.hook}": ${message}`,
     ...at,
     ...(hint && { hint }),
   });
-  if (check === undefined) return problem(`script ${target.script} was not checked`);
+  if (check === undefined) return problem('script-not-checked', `script ${target.script} was not checked`);
   if (!check.repositoryExists) {
     return problem(
+      'script-repository-not-found',
       `script repository ${target.repository} not found, or the token cannot read it`,
       'GHES takes hook scripts from a repository on this instance: check `script_repository`, and that the token can read it',
     );
@@ -180,12 +184,14 @@ function describeProblem(target: ScriptTarget, check: ScriptCheck | undefined): 
   const branch = check.defaultBranch ?? 'the default branch';
   if (!check.scriptExists) {
     return problem(
+      'script-not-found',
       `script ${target.script} not found on the default branch (${branch}) of ${target.repository}`,
       'GHES runs hook scripts from the default branch only: push the script there, or fix `script`',
     );
   }
   if (check.executable === false) {
     return problem(
+      'script-not-executable',
       `script ${target.script} on the default branch (${branch}) of ${target.repository} is not executable` +
         (check.mode ? ` (mode ${check.mode})` : ''),
       `make it executable: \`git update-index --chmod=+x ${normalizeScript(target.script)}\`, then commit and push to ${branch}`,

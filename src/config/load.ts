@@ -1,6 +1,7 @@
 // The config stage's entry point: a file or a directory of YAML files in, one validated DesiredState out,
 // or a ConfigError carrying every problem found, each located at the YAML node that caused it.
-import { ConfigError, type Diagnostic } from '../errors.js';
+import { ConfigError, type Diagnostic, type Finding } from '../errors.js';
+import type { WarningCode } from '../finding-codes.js';
 import type { Secret } from '../secret.js';
 import { DEFAULT_ENVIRONMENT_NAME, type DesiredState } from './types.js';
 import { buildDesiredState } from './build.js';
@@ -25,11 +26,11 @@ export interface LoadOptions {
   env?: Record<string, string | undefined>;
 }
 
-/** Diagnostics without a file first, then file by file in merge (name) order, then by position. */
-function inReadingOrder(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  const file = (d: Diagnostic): string => d.location?.file ?? '';
+/** Diagnostics without a file first, then file by file in merge (name) order, then by position; each once. */
+function inReadingOrder<D extends Diagnostic>(diagnostics: readonly D[]): D[] {
+  const file = (d: D): string => d.location?.file ?? '';
   const seen = new Set<string>();
-  const sorted = [...diagnostics]
+  return [...diagnostics]
     .sort(
       (a, b) =>
         (file(a) < file(b) ? -1 : file(a) > file(b) ? 1 : 0) ||
@@ -42,6 +43,11 @@ function inReadingOrder(diagnostics: readonly Diagnostic[]): Diagnostic[] {
       seen.add(key);
       return true;
     });
+}
+
+/** The first MAX_DIAGNOSTICS errors, and how many more there are. */
+function atMost(errors: Diagnostic[]): Diagnostic[] {
+  const sorted = inReadingOrder(errors);
   if (sorted.length <= MAX_DIAGNOSTICS) return sorted;
   return [
     ...sorted.slice(0, MAX_DIAGNOSTICS),
@@ -53,6 +59,7 @@ function resolveSecrets(
   entries: readonly RawEntry[],
   env: EnvironmentVariables,
   diagnostics: Diagnostic[],
+  warnings: Finding<WarningCode>[],
 ): Map<RawEntry, Secret> {
   const secrets = new Map<RawEntry, Secret>();
   for (const entry of entries) {
@@ -61,7 +68,7 @@ function resolveSecrets(
     if (entry.listKey !== 'webhooks' || typeof raw !== 'string' || entry.value.absent === true) continue;
     const resolved = resolveSecret(entry.source, entry.index, raw, env);
     diagnostics.push(...resolved.diagnostics);
-    if (resolved.plainText) diagnostics.push(plainTextSecretWarning(entry));
+    if (resolved.plainText) warnings.push(plainTextSecretWarning(entry));
     if (resolved.secret) secrets.set(entry, resolved.secret);
   }
   return secrets;
@@ -108,15 +115,16 @@ export function loadDesiredStateFromTexts(texts: readonly ConfigText[], options:
   }
   const entries = collectEntries(sources);
   diagnostics.push(...crossCheck(entries));
-  const secrets = resolveSecrets(entries, env, diagnostics);
-  diagnostics.push(...insecureSslWarnings(entries));
+  // Warnings apart from errors, so that each carries its code (the type requires it) into the plan's review.
+  const warnings: Finding<WarningCode>[] = [];
+  const secrets = resolveSecrets(entries, env, diagnostics, warnings);
+  warnings.push(...insecureSslWarnings(entries));
 
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) throw new ConfigError(inReadingOrder(errors));
+  if (errors.length > 0) throw new ConfigError(atMost(errors));
   // Any one file may suspend: the switch an on-call admin merges must not depend on which file it lands in.
   const suspend = sources.some((source) => source.data.suspend === true);
   const state = buildDesiredState(files, pruneFile?.data.prune, entries, secrets, suspend);
-  const warnings = diagnostics.filter((d) => d.severity === 'warning');
   if (warnings.length > 0) state.warnings = inReadingOrder(warnings);
   return state;
 }

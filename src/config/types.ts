@@ -1,5 +1,6 @@
 // The desired state: what the YAML files say, validated, with defaults filled in and a location on every entry.
-import type { Diagnostic, SourceLocation } from '../errors.js';
+import type { Finding, SourceLocation } from '../errors.js';
+import type { WarningCode } from '../finding-codes.js';
 import type { Secret } from '../secret.js';
 
 export type Enforcement = 'enabled' | 'disabled' | 'testing';
@@ -107,5 +108,5 @@ export interface DesiredState {
   /** The files the state was read from. */
   files: string[];
   /** Valid but worth a reviewer's eye (insecure_ssl, a secret in plain text); every plan shows them. */
-  warnings?: Diagnostic[];
+  warnings?: Finding<WarningCode>[];
 }

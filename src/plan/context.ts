@@ -2,6 +2,7 @@
 // and the small builders every kind uses (a create's changes from nothing, a delete of a live object).
 import type { Kind } from '../config/types.js';
 import type { Diagnostic, SourceLocation } from '../errors.js';
+import type { Warning } from '../finding-codes.js';
 import type { Because, DeleteReason } from './codes.js';
 import type { AtLeastOne, FieldChange, Operation, UnmanagedObject } from './types.js';
 
@@ -9,7 +10,7 @@ export interface PlanContext {
   operations: Operation[];
   reasons: Diagnostic[];
   unmanaged: UnmanagedObject[];
-  warnings: string[];
+  warnings: Warning[];
 }
 
 export function refuse(context: PlanContext, message: string, location?: SourceLocation, hint?: string): void {
@@ -37,7 +38,7 @@ export function deletion(kind: Kind, key: string, liveId: number, because: Becau
     dependsOn: [] as string[],
     liveId,
     ...because,
-    warnings: [] as string[],
+    warnings: [] as Warning[],
     ...(at && { location: at }),
   };
 }

@@ -50,9 +50,10 @@ export function orderEnvironmentDeletes(
     }
     const env = envById.get(envId);
     if (env && env.hooks_count > on.length) {
-      op.warnings.push(
-        `GHES counts ${env.hooks_count} hooks on this environment but lists ${on.length}; it refuses the delete while any remain`,
-      );
+      op.warnings.push({
+        code: 'hooks-count-mismatch',
+        message: `GHES counts ${env.hooks_count} hooks on this environment but lists ${on.length}; it refuses the delete while any remain`,
+      });
     }
   }
 }

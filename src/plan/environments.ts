@@ -6,7 +6,8 @@ import type { SourceLocation } from '../errors.js';
 import type { ObservedEnvironment, ObservedState } from '../github/types.js';
 import { changedFields, deletion, fromNothing, refuse } from './context.js';
 import type { PlanContext } from './context.js';
-import { lower, matchByName } from './match.js';
+import { lower } from '../names.js';
+import { matchByName } from './match.js';
 import type {
   EnvironmentCreate,
   EnvironmentDelete,
@@ -84,7 +85,10 @@ export function planEnvironments(
   ) => {
     const op: EnvironmentDelete = { kind: 'environment', ...deletion('environment', key, env.id, because, at) };
     if (env.download.state === 'in_progress') {
-      op.warnings.push('a download is in progress; GHES refuses to delete the environment until it finishes');
+      op.warnings.push({
+        code: 'delete-while-downloading',
+        message: 'a download is in progress; GHES refuses to delete the environment until it finishes',
+      });
     }
     context.operations.push(op);
     deletes.set(env.id, op);
@@ -210,9 +214,10 @@ function downloadReason(
     case 'success':
       return undefined;
     default:
-      context.warnings.push(
-        `environment "${env.name}" reports an unknown download state "${env.download.state}"; no download is planned`,
-      );
+      context.warnings.push({
+        code: 'unknown-download-state',
+        message: `environment "${env.name}" reports an unknown download state "${env.download.state}"; no download is planned`,
+      });
       return undefined;
   }
 }

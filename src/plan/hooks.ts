@@ -5,11 +5,12 @@ import type { DesiredHook, DesiredState } from '../config/types.js';
 import { didYouMean } from '../config/suggest.js';
 import type { SourceLocation } from '../errors.js';
 import type { ObservedHook, ObservedState } from '../github/types.js';
-import { BLAST_DOWNSTREAM_REVOKED, BLAST_REMOVED, enforcementBlast } from './blast-radius.js';
+import { BLAST_DOWNSTREAM_REVOKED, BLAST_REMOVED, enforcementBlast, setBlastRadius } from './blast-radius.js';
 import { changedFields, deletion, fromNothing, refuse } from './context.js';
 import type { PlanContext } from './context.js';
 import type { EnvironmentsPlan, EnvironmentTarget } from './environments.js';
-import { lower, matchByName } from './match.js';
+import { lower } from '../names.js';
+import { matchByName } from './match.js';
 import { orderScriptTakeovers, scriptKey } from './scripts.js';
 import type { ScriptWrite } from './scripts.js';
 import type { FieldChange, HookCreate, HookDelete, HookFields, HookUpdate } from './types.js';
@@ -44,7 +45,7 @@ export function planHooks(
 
   const deleteHook = (hook: ObservedHook, key: string, because: Because<DeleteReason>, at?: SourceLocation) => {
     const op: HookDelete = { kind: 'hook', ...deletion('hook', key, hook.id, because, at) };
-    if (hook.enforcement === 'enabled') op.blastRadius = BLAST_REMOVED;
+    if (hook.enforcement === 'enabled') setBlastRadius(op, [BLAST_REMOVED]);
     context.operations.push(op);
     leaving.set(hook.id, op.id);
     deletesByScript.set(scriptKey(hook.script_repository, hook.script), op.id);
@@ -93,8 +94,7 @@ export function planHooks(
         warnings: [],
         location: entry.location,
       };
-      const blast = enforcementBlast('disabled', wanted.enforcement, false);
-      if (blast) op.blastRadius = blast;
+      setBlastRadius(op, [enforcementBlast('disabled', wanted.enforcement, false)]);
     } else {
       const live: HookFields = {
         name: current.name,
@@ -142,8 +142,7 @@ export function planHooks(
       if (live.allow_downstream_configuration && !wanted.allow_downstream_configuration) {
         if (wanted.enforcement !== 'disabled') blasts.push(BLAST_DOWNSTREAM_REVOKED);
       }
-      const blast = blasts.filter((text) => text !== undefined).join('; ');
-      if (blast) op.blastRadius = blast;
+      setBlastRadius(op, blasts);
       if (fields.environment !== undefined) leaving.set(current.id, op.id);
     }
     context.operations.push(op);

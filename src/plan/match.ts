@@ -1,6 +1,7 @@
 // Pairs desired entries with live objects by name, case-insensitively, following `previous_names` for renames.
 // Anything that could pair one entry with two live objects, or two entries with one, is a refusal: never a guess.
 import type { Diagnostic, SourceLocation } from '../errors.js';
+import { lower } from '../names.js';
 
 export interface DesiredNamed {
   name: string;
@@ -19,10 +20,6 @@ export interface NameMatch<D, L> {
   claimed: Set<number>;
   /** Entries refused here (ambiguous, or a live object claimed twice): planned no further, so never as a create. */
   refused: Set<D>;
-}
-
-export function lower(name: string): string {
-  return name.toLowerCase();
 }
 
 export function quoteNames(objects: readonly LiveNamed[]): string {

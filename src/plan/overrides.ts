@@ -3,8 +3,11 @@
 // changes that allow them and before those that forbid them. Pure, like the rest of the planner.
 import type { DesiredHook, DesiredOverride, DesiredState, OverrideScope } from '../config/types.js';
 import type { Diagnostic } from '../errors.js';
+import type { Warning } from '../finding-codes.js';
 import type { ObservedHookAtTarget, ObservedState, ObservedTarget } from '../github/types.js';
-import { lower, matchByName } from './match.js';
+import { lower } from '../names.js';
+import { organizationBlast, setBlastRadius } from './blast-radius.js';
+import { matchByName } from './match.js';
 import type {
   FieldChange,
   HookCreate,
@@ -23,7 +26,7 @@ import type {
 export interface OverridePlanContext {
   operations: Operation[];
   reasons: Diagnostic[];
-  warnings: string[];
+  warnings: Warning[];
 }
 
 const SCOPE_WORDS: Record<OverrideScope, string> = { organization: 'organization', repository: 'repository' };
@@ -148,7 +151,7 @@ function planOne(
     scope,
     target: override.target,
     dependsOn: [] as string[],
-    warnings: [] as string[],
+    warnings: [] as Warning[],
     location: override.location,
   };
 
@@ -156,10 +159,12 @@ function planOne(
     if (hook.liveId === undefined) return undefined; // a hook made by this plan has no overrides yet
     if (!liveAt) {
       // Hidden: disabled above and not configurable here. An override may exist, ignored; GHES shows nothing of it.
-      context.warnings.push(
-        `hook "${entry.name}": ${where} does not list it (it is disabled above and not configurable there), ` +
+      context.warnings.push({
+        code: 'override-hidden',
+        message:
+          `hook "${entry.name}": ${where} does not list it (it is disabled above and not configurable there), ` +
           'so whether it has an override there cannot be seen; nothing is removed',
-      );
+      });
       return undefined;
     }
     if (!liveAt.overridden) return undefined;
@@ -179,7 +184,7 @@ function planOne(
       owner.organizationOp.dependsOn.push(op.id);
     }
     if (scope === 'organization')
-      op.blastRadius = organizationBlast(override.target, 'the enforcement inherited from the hook');
+      setBlastRadius(op, [organizationBlast(override.target, 'the enforcement inherited from the hook')]);
     context.operations.push(op);
     return op;
   }
@@ -220,7 +225,7 @@ function planOne(
       dependsOn,
       fields,
     };
-    if (scope === 'organization') op.blastRadius = organizationBlast(override.target, `"${fields.enforcement}"`);
+    if (scope === 'organization') setBlastRadius(op, [organizationBlast(override.target, `"${fields.enforcement}"`)]);
     context.operations.push(op);
     return op;
   }
@@ -258,7 +263,7 @@ function planOne(
         }
       : { reason: 'new override', reasonCode: 'new-override' as const }),
   };
-  if (scope === 'organization') op.blastRadius = organizationBlast(override.target, `"${fields.enforcement}"`);
+  if (scope === 'organization') setBlastRadius(op, [organizationBlast(override.target, `"${fields.enforcement}"`)]);
   context.operations.push(op);
   return op;
 }
@@ -308,6 +313,3 @@ function describeLevel(at: ObservedHookAtTarget): string {
   }
 }
 
-function organizationBlast(organization: string, enforcement: string): string {
-  return `organization-wide: every repository in ${organization} without an override of its own runs with ${enforcement}`;
-}

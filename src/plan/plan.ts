@@ -12,7 +12,7 @@ import type { PlanContext } from './context.js';
 import { orderEnvironmentDeletes } from './environment-deletes.js';
 import { planEnvironments } from './environments.js';
 import { planHooks } from './hooks.js';
-import { lower } from './match.js';
+import { lower } from '../names.js';
 import { compareStrings, orderOperations } from './order.js';
 import { planOverrides } from './overrides.js';
 import type { Plan, PlanOptions, PlanSummary } from './types.js';
@@ -70,7 +70,7 @@ export function createPlan(desired: DesiredState, observed: ObservedState, optio
       webhook: observed.webhooks.length,
     },
     environmentIds,
-    warnings: context.warnings.sort(compareStrings),
+    warnings: context.warnings.sort((a, b) => compareStrings(a.message, b.message)),
   };
 }
 

@@ -4,7 +4,7 @@
 import type { ObservedState } from '../github/types.js';
 import { refuse } from './context.js';
 import type { PlanContext } from './context.js';
-import { lower } from './match.js';
+import { lower } from '../names.js';
 import type { HookCreate, HookUpdate } from './types.js';
 
 /** A hook create or update, and the script it will hold once applied (scriptKey). */

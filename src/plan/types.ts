@@ -4,6 +4,7 @@
 import type { Enforcement, ContentType, Kind, OverrideScope } from '../config/types.js';
 import type { SourceLocation } from '../errors.js';
 import type { Secret } from '../secret.js';
+import type { Warning, WarningCode } from '../finding-codes.js';
 import type { DeleteReason, DownloadReason, ReasonCode } from './codes.js';
 
 export type Action = 'create' | 'update' | 'delete' | 'download';
@@ -43,8 +44,10 @@ interface Change<K extends OperationKind, A extends Action> {
   reasonCode?: ReasonCode;
   /** Changes with instance-wide effect, e.g. a hook going to `enabled`; for display. */
   blastRadius?: string;
-  /** Warnings to show beside the operation, e.g. `insecure_ssl: true`. */
-  warnings: string[];
+  /** The blast radius's codes, for machines, one per part of its text (src/plan/blast-radius.ts sets both). */
+  blastRadiusCodes?: WarningCode[];
+  /** Warnings to show beside the operation, e.g. `insecure_ssl: true`, each with its code. */
+  warnings: Warning[];
   /** Where the config declares the object, when it does. */
   location?: SourceLocation;
 }
@@ -196,8 +199,8 @@ export interface Plan {
    * Apply adds the ids of the environments it creates and renames.
    */
   environmentIds: Record<string, number>;
-  /** Plan-level warnings, for display. */
-  warnings: string[];
+  /** Plan-level warnings, each with its code. */
+  warnings: Warning[];
 }
 
 /**

@@ -4,6 +4,7 @@ import { webhookIdentity } from '../config/types.js';
 import type { DesiredState, DesiredWebhook } from '../config/types.js';
 import { INSECURE_SSL_WARNING } from '../config/warnings.js';
 import type { SourceLocation } from '../errors.js';
+import type { Warning } from '../finding-codes.js';
 import type { ObservedState, ObservedWebhook } from '../github/types.js';
 import { isMaskedSecret, SENSITIVE, SENT_AGAIN } from '../secret.js';
 import { deletion, fromNothing, refuse } from './context.js';
@@ -91,8 +92,8 @@ function webhookFields(entry: DesiredWebhook, url: string): WebhookFields {
   };
 }
 
-function webhookWarnings(fields: WebhookFields): string[] {
-  return fields.insecure_ssl ? [INSECURE_SSL_WARNING] : [];
+function webhookWarnings(fields: WebhookFields): Warning[] {
+  return fields.insecure_ssl ? [{ code: 'insecure-ssl', message: INSECURE_SSL_WARNING }] : [];
 }
 
 function createWebhook(entry: DesiredWebhook, url: string): WebhookOperation {

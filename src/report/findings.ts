@@ -1,15 +1,16 @@
 // What a reviewer must see beside the operations: why apply would refuse the plan, and the warnings, each said
 // once with every object it concerns (40 hooks going instance-wide are one warning listing 40 hooks, not 40).
-import type { Diagnostic, SourceLocation } from '../errors.js';
+import type { Diagnostic, Finding, SourceLocation } from '../errors.js';
+import type { ErrorCode, WarningCode } from '../finding-codes.js';
 import type { Operation, Plan } from '../plan/types.js';
 import { countLabel } from './format.js';
 
 /** A plan's review (src/reconcile.ts `PlanReview`), as the renderers need it. */
 export interface Findings {
   /** What apply would refuse: the plan fails review. */
-  errors: readonly Diagnostic[];
+  errors: readonly Finding<ErrorCode>[];
   /** What a reviewer should weigh. */
-  warnings: readonly Diagnostic[];
+  warnings: readonly Finding<WarningCode>[];
 }
 
 export const NO_FINDINGS: Findings = { errors: [], warnings: [] };
@@ -69,12 +70,12 @@ export function groupWarnings(plan: Plan, findings: Findings = NO_FINDINGS): War
     if (op.blastRadius) add(op.blastRadius, true, `${op.action} ${objectOf(op)}`, undefined, { op });
   }
   for (const op of plan.operations) {
-    for (const warning of op.warnings) add(warning, false, objectOf(op), objectOf(op), { op });
+    for (const warning of op.warnings) add(warning.message, false, objectOf(op), objectOf(op), { op });
   }
   for (const diagnostic of findings.warnings) {
     add(diagnostic.message, false, diagnostic.subject, diagnostic.subject, { diagnostic });
   }
-  for (const warning of plan.warnings) add(warning, false, undefined, undefined);
+  for (const warning of plan.warnings) add(warning.message, false, undefined, undefined);
   return [...groups.values()];
 }
 

@@ -79,7 +79,7 @@ export function operationDetails(op: Operation, options: { aligned?: boolean } =
           : `${label} ${formatValue(field, change.from)} → ${formatValue(field, change.to)}`;
     return { text, style: 'field' };
   });
-  for (const warning of op.warnings) lines.push({ text: `⚠ ${warning}`, style: 'warning', message: warning });
+  for (const { message } of op.warnings) lines.push({ text: `⚠ ${message}`, style: 'warning', message });
   if (op.blastRadius) {
     lines.push({ text: `⚠ blast radius: ${op.blastRadius}`, style: 'blast', message: op.blastRadius });
   }

@@ -18,7 +18,8 @@ import {
   UNMANAGED_TITLE,
 } from './format.js';
 import type { Colour, LineStyle } from './format.js';
-import type { Diagnostic } from '../errors.js';
+import type { Diagnostic, Finding } from '../errors.js';
+import type { ErrorCode, WarningCode } from '../finding-codes.js';
 import {
   groupWarnings,
   NO_FINDINGS,
@@ -134,9 +135,10 @@ function warningText(group: WarningGroup): string[] {
 // ---------------------------------------------------------------------------------------------------------------
 // JSON
 
-/** A finding as `plan --format json` prints it: where, what, and what to do. */
-function findingJson(diagnostic: Diagnostic) {
+/** A finding as `plan --format json` prints it: its code, where, what, and what to do. */
+function findingJson(diagnostic: Finding<ErrorCode | WarningCode>) {
   return {
+    code: diagnostic.code,
     message: diagnostic.message,
     ...(diagnostic.subject !== undefined && { subject: diagnostic.subject }),
     ...(diagnostic.location && { location: diagnostic.location }),
@@ -161,13 +163,19 @@ export function renderPlanJson(plan: Plan, findings: Findings = NO_FINDINGS): st
       dependsOn: op.dependsOn,
       ...(op.reason !== undefined && { reason: op.reason }),
       ...(op.reasonCode !== undefined && { reasonCode: op.reasonCode }),
-      warnings: op.warnings,
+      // Text as before (formatVersion 1), and each warning's code at the same index.
+      warnings: op.warnings.map((warning) => warning.message),
+      warningCodes: op.warnings.map((warning) => warning.code),
       ...(op.blastRadius !== undefined && { blastRadius: op.blastRadius }),
+      ...(op.blastRadiusCodes !== undefined && { blastRadiusCodes: op.blastRadiusCodes }),
     })),
     unmanaged: plan.unmanaged,
     summary: plan.summary,
     errors: findings.errors.map(findingJson),
-    warnings: [...(plan.warnings ?? []).map((message) => ({ message })), ...findings.warnings.map(findingJson)],
+    warnings: [
+      ...(plan.warnings ?? []).map((warning) => ({ code: warning.code, message: warning.message })),
+      ...findings.warnings.map(findingJson),
+    ],
   };
   return JSON.stringify(document, null, 2);
 }

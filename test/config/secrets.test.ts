@@ -32,6 +32,7 @@ describe('webhook secrets', () => {
     expect(state.warnings).toEqual([
       {
         severity: 'warning',
+        code: 'plain-text-secret',
         subject: 'webhook "https://e.example.com/literal-dollar"',
         message: 'secret is written in the config in plain text, so everyone who can read the repository knows it',
         location: { file, line: 11, column: 13 },

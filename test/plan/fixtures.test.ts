@@ -95,12 +95,12 @@ describe.each(fixtures)('$file', (fixture) => {
       if (expected.liveId !== undefined) expect('liveId' in op ? op.liveId : undefined, op.id).toBe(expected.liveId);
       if (expected.warnings) {
         expect(op.warnings, op.id).toHaveLength(expected.warnings.length);
-        expected.warnings.forEach((w, j) => expect(op.warnings[j]).toContain(w));
+        expected.warnings.forEach((w, j) => expect(op.warnings[j]?.message).toContain(w));
       }
     });
     if (fixture.expect.plan) expect(result).toMatchObject(fixture.expect.plan);
     expect(result.warnings).toHaveLength(planWarnings.length);
-    planWarnings.forEach((w, j) => expect(result.warnings[j]).toContain(w));
+    planWarnings.forEach((w, j) => expect(result.warnings[j]?.message).toContain(w));
     expectPlanInvariants(result, desiredState(fixture.desired));
   });
 

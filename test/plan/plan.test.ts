@@ -62,8 +62,14 @@ describe('plan metadata', () => {
     );
     expect(plan.operations.map((op) => op.id)).toEqual(['environment:delete:busy']);
     expect(plan.operations[0]!.warnings).toEqual([
-      'a download is in progress; GHES refuses to delete the environment until it finishes',
-      'GHES counts 1 hooks on this environment but lists 0; it refuses the delete while any remain',
+      {
+        code: 'delete-while-downloading',
+        message: 'a download is in progress; GHES refuses to delete the environment until it finishes',
+      },
+      {
+        code: 'hooks-count-mismatch',
+        message: 'GHES counts 1 hooks on this environment but lists 0; it refuses the delete while any remain',
+      },
     ]);
   });
 });

@@ -2,7 +2,7 @@
 // in the text, the JSON and the pull-request comment; and a 200-hook change that fits one comment whole.
 import { describe, expect, it } from 'vitest';
 import { planCommentBody } from '../../src/action/comment.js';
-import type { Diagnostic } from '../../src/errors.js';
+import type { Finding } from '../../src/errors.js';
 import { createPlan } from '../../src/plan/plan.js';
 import { groupWarnings, type Findings } from '../../src/report/findings.js';
 import { FULL_PLAN_NOTE, renderPlanJson, renderPlanMarkdown, renderPlanText } from '../../src/report/plan.js';
@@ -35,8 +35,9 @@ function enablingPlan(n: number) {
   );
 }
 
-const insecure = (url: string, line: number): Diagnostic => ({
+const insecure = (url: string, line: number): Finding<'insecure-ssl'> => ({
   severity: 'warning',
+  code: 'insecure-ssl',
   subject: `webhook "${url}"`,
   message: 'insecure_ssl: true: deliveries do not verify the TLS certificate of this URL',
   location: { file: 'ghes-gitops.yml', line, column: 5 },
@@ -47,11 +48,16 @@ const findings: Findings = {
   errors: [
     {
       severity: 'error',
+      code: 'script-not-found',
       message: 'hook "hook-3": script 3.sh not found on the default branch (main) of org/hooks',
       location: { file: 'ghes-gitops.yml', line: 14, column: 5 },
       hint: 'push the script there, or fix `script`',
     },
-    { severity: 'error', message: 'the plan deletes all 2 live global webhooks: apply refuses a mass delete' },
+    {
+      severity: 'error',
+      code: 'mass-delete',
+      message: 'the plan deletes all 2 live global webhooks: apply refuses a mass delete',
+    },
   ],
   // One about a webhook the plan creates (its operation says the same), one about an unchanged webhook.
   warnings: [insecure('https://new.example.com', 30), insecure('https://kept.example.com', 40)],
@@ -121,13 +127,15 @@ describe('what apply would refuse', () => {
     const json = JSON.parse(renderPlanJson(plan, findings)) as { errors: unknown[]; warnings: unknown[] };
     expect(json.errors).toEqual([
       {
+        code: 'script-not-found',
         message: 'hook "hook-3": script 3.sh not found on the default branch (main) of org/hooks',
         location: { file: 'ghes-gitops.yml', line: 14, column: 5 },
         hint: 'push the script there, or fix `script`',
       },
-      { message: 'the plan deletes all 2 live global webhooks: apply refuses a mass delete' },
+      { code: 'mass-delete', message: 'the plan deletes all 2 live global webhooks: apply refuses a mass delete' },
     ]);
     expect(json.warnings).toContainEqual({
+      code: 'insecure-ssl',
       message: 'insecure_ssl: true: deliveries do not verify the TLS certificate of this URL',
       subject: 'webhook "https://kept.example.com"',
       location: { file: 'ghes-gitops.yml', line: 40, column: 5 },

@@ -128,7 +128,9 @@ describe('renderPlanJson', () => {
             'reason',
             'reasonCode',
             'warnings',
+            'warningCodes',
             'blastRadius',
+            'blastRadiusCodes',
           ].includes(k),
         ),
       ).toBe(true);
@@ -144,7 +146,9 @@ describe('renderPlanJson', () => {
       reason: 'pruned',
       reasonCode: 'pruned',
       warnings: [],
+      warningCodes: [],
       blastRadius: 'removes an enforced check from every repository',
+      blastRadiusCodes: ['blast-removed'],
     });
     expect(json).toContain('\n  "operations": [\n');
   });
