@@ -94,3 +94,55 @@ describe('plan shows what apply would refuse (dist/cli.js)', () => {
     expect(sim.requests.entries.filter((r) => r.method !== 'GET')).toEqual([]);
   });
 });
+
+describe('the JSON plan gives each refusal and warning its code (dist/cli.js)', () => {
+  it('mass delete, preflight problems, blast radius, insecure_ssl, skip-preflight: codes beside the text', async () => {
+    const sim = await simulator({
+      initialState: {
+        webhooks: [{ url: 'https://hooks.example.com/1' }, { url: 'https://hooks.example.com/2' }],
+        repositories: [{ full_name: 'platform/hooks', files: { 'ok.sh': { executable: false } } }],
+      },
+    });
+    const hook = { script_repository: 'platform/hooks', environment: 'Default', enforcement: 'enabled' };
+    const configPath = await writeConfig({
+      version: 1,
+      prune: true,
+      hooks: [
+        { name: 'Missing', script: 'missing.sh', ...hook },
+        { name: 'Plain', script: 'ok.sh', ...hook },
+      ],
+      webhooks: [{ url: 'https://insecure.example.com/in', insecure_ssl: true, events: ['repository'] }],
+    });
+    const env = { GHES_API_URL: sim.url, GHES_TOKEN: TOKEN };
+    type Coded = { code: string; message: string };
+    type Document = {
+      errors: Coded[];
+      warnings: Coded[];
+      operations: { id: string; warnings: string[]; warningCodes: string[]; blastRadiusCodes?: string[] }[];
+    };
+    const plan = async (...args: string[]) => {
+      const run = await runCli(['plan', '--config', configPath, '--format', 'json', ...args], { env });
+      expect(run.stdout, run.stderr).not.toBe('');
+      return JSON.parse(run.stdout) as Document;
+    };
+
+    const refused = await plan();
+    expect(refused.errors.map((e) => e.code)).toEqual(['mass-delete', 'script-not-found', 'script-not-executable']);
+    expect(refused.errors[0]!.message).toContain('apply refuses a mass delete');
+    const created = (id: string) => refused.operations.find((op) => op.id === id)!;
+    expect(created('hook:create:Missing').blastRadiusCodes).toEqual(['blast-enforced']);
+    const webhook = created('webhook:create:https://insecure.example.com/in');
+    expect(webhook.warningCodes).toEqual(['insecure-ssl']);
+    expect(webhook.warnings).toEqual([expect.stringMatching(/^insecure_ssl: true: /)]);
+    expect(refused.warnings).toContainEqual(expect.objectContaining({ code: 'insecure-ssl' }));
+
+    const allowed = await plan('--allow-mass-delete', '--skip-preflight');
+    expect(allowed.errors).toEqual([]);
+    expect(allowed.warnings.map((w) => w.code).sort()).toEqual([
+      'insecure-ssl',
+      'mass-delete-allowed',
+      'preflight-skipped',
+    ]);
+    expect(sim.requests.entries.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+});
