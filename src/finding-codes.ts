@@ -8,15 +8,21 @@ export const WARNING_CODES = {
   'plain-text-secret': "a webhook's secret is written in the config in plain text",
   'mass-delete-allowed': 'the plan deletes more than the mass-delete guard allows, and `allow-mass-delete` lets it',
   'preflight-skipped': 'hook scripts were not checked (`skip-preflight`)',
-  'delete-while-downloading': 'an environment to delete has a download in progress; GHES refuses the delete until it ends',
-  'hooks-count-mismatch': 'an environment to delete counts more hooks than GHES lists; GHES refuses the delete while any remain',
+  'delete-while-downloading':
+    'an environment to delete has a download in progress; GHES refuses the delete until it ends',
+  'hooks-count-mismatch':
+    'an environment to delete counts more hooks than GHES lists; GHES refuses the delete while any remain',
   'unknown-download-state': 'an environment reports a download state this tool does not know; no download is planned',
   'override-hidden': "a hook's override to remove cannot be seen at its level (disabled above); nothing is removed",
-  'blast-enforced': 'blast radius: a hook becomes `enabled`: every push to every repository runs it and is rejected when it fails',
-  'blast-testing': 'blast radius: a hook goes to `testing`: every push runs it, and its run time counts toward the 5 s timeout',
-  'blast-changed-enforced': "blast radius: an `enabled` hook's script or environment changes: every push runs the changed hook",
+  'blast-enforced':
+    'blast radius: a hook becomes `enabled`: every push to every repository runs it and is rejected when it fails',
+  'blast-testing':
+    'blast radius: a hook goes to `testing`: every push runs it, and its run time counts toward the 5 s timeout',
+  'blast-changed-enforced':
+    "blast radius: an `enabled` hook's script or environment changes: every push runs the changed hook",
   'blast-removed': 'blast radius: an `enabled` hook is deleted: an enforced check leaves every repository',
-  'blast-downstream-revoked': 'blast radius: admins below can no longer change the hook, so it runs where they had turned it off',
+  'blast-downstream-revoked':
+    'blast radius: admins below can no longer change the hook, so it runs where they had turned it off',
   'blast-new-image': "blast radius: an environment's image changes while hooks run in it on every push",
   'blast-organization': "blast radius: an organization's override changes what every repository in it runs",
 } as const satisfies Record<string, string>;

@@ -34,7 +34,7 @@ const blastNewImage = (hooks: string[]): Blast =>
   blast(
     'blast-new-image',
     `instance-wide: ${hooks.length === 1 ? 'hook' : 'hooks'} ${hooks.map((name) => `"${name}"`).join(', ')} ` +
-  `${hooks.length === 1 ? 'runs' : 'run'} in this environment on every push to every repository, with the new image once it is downloaded`,
+      `${hooks.length === 1 ? 'runs' : 'run'} in this environment on every push to every repository, with the new image once it is downloaded`,
   );
 
 /** An organization's override: every repository in it without its own runs with `enforcement`. */

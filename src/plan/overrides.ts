@@ -312,4 +312,3 @@ function describeLevel(at: ObservedHookAtTarget): string {
       return `repository ${at.configuredAt.name}`;
   }
 }
-

@@ -18,7 +18,7 @@ import {
   UNMANAGED_TITLE,
 } from './format.js';
 import type { Colour, LineStyle } from './format.js';
-import type { Diagnostic, Finding } from '../errors.js';
+import type { Finding } from '../errors.js';
 import type { ErrorCode, WarningCode } from '../finding-codes.js';
 import {
   groupWarnings,
