@@ -160,6 +160,8 @@ describe('staleness', () => {
     changes: {},
     dependsOn: [],
     warnings: [],
+    // What the saved JSON holds beside `warnings` (the plan's own operation ignores it).
+    warningCodes: [],
     ...extra,
   });
   const plan = (operations: ReturnType<typeof op>[]) => ({ operations }) as unknown as Plan;
