@@ -130,6 +130,8 @@ function portableSourceMap(mapFile) {
   const map = JSON.parse(readFileSync(mapFile, 'utf8'));
   map.sourceRoot = '../';
   map.sources = map.sources.map((source) => {
+    // A plugin's virtual module (`lazy-undici:undici`) is no file: its name stays as esbuild wrote it.
+    if (/^[\w-]+:/.test(source)) return source;
     const absolute = resolve(dirname(mapFile), source);
     const dependency = absolute.indexOf('/node_modules/');
     return dependency >= 0 ? absolute.slice(dependency + 1) : relative(root, absolute);
