@@ -8,7 +8,6 @@ import type { HookStore } from './hook-store.js';
 import { normalizeRepository } from './repository-store.js';
 import { maxId, type StoreContext } from './tables.js';
 import {
-  DEFAULT_WEBHOOK_EVENTS,
   type SimEnvironment,
   type SimEnvironmentInput,
   type SimHookInput,
@@ -16,7 +15,7 @@ import {
   type SimStateInput,
   type SimWebhookInput,
 } from './types.js';
-import { validWebhook } from './webhook-store.js';
+import { newWebhook } from './webhook-store.js';
 import { lower } from '../names.js';
 
 export interface Stores {
@@ -110,17 +109,7 @@ export function ingest(input: SimStateInput, ctx: StoreContext, stores: Stores):
     const at = `webhooks[${i}]`;
     const created = check.time(w.created_at, `${at}.created_at`) ?? isoTime(now);
     try {
-      const hook = validWebhook({
-        id: webhookIds[i]!,
-        url: w.url,
-        content_type: w.content_type ?? 'form',
-        insecure_ssl: w.insecure_ssl ?? '0',
-        secret: w.secret ?? null,
-        events: w.events ?? DEFAULT_WEBHOOK_EVENTS,
-        active: w.active ?? true,
-        created_at: created,
-        updated_at: check.time(w.updated_at, `${at}.updated_at`) ?? created,
-      });
+      const hook = newWebhook(webhookIds[i]!, w, created, check.time(w.updated_at, `${at}.updated_at`) ?? created);
       t.webhooks.set(hook.id, hook);
     } catch (error) {
       if (error instanceof SimValidationError) check.fail(`${at}: ${error.message}`);

@@ -94,17 +94,7 @@ export class WebhookStore {
 
   #webhookCandidate(input: WebhookInput): SimWebhook {
     const now = isoTime(this.#ctx.clock());
-    return validWebhook({
-      id: this.#ctx.tables.nextId.webhook,
-      url: input.url,
-      content_type: input.content_type ?? 'form',
-      insecure_ssl: input.insecure_ssl ?? '0',
-      secret: input.secret ?? null,
-      events: input.events ?? DEFAULT_WEBHOOK_EVENTS,
-      active: input.active ?? true,
-      created_at: now,
-      updated_at: now,
-    });
+    return newWebhook(this.#ctx.tables.nextId.webhook, input, now, now);
   }
 
   deleteWebhook(id: number): void {
@@ -116,6 +106,21 @@ export class WebhookStore {
   pageOfWebhooks(page: number, perPage: number): Page<SimWebhook> {
     return this.#ctx.listings.page('webhook', 'id', 'asc', page, perPage, (id) => this.webhook(id)!);
   }
+}
+
+/** A new webhook with GHES's defaults for what its body leaves out (a create, or a webhook of a state file). */
+export function newWebhook(id: number, input: WebhookInput, createdAt: string, updatedAt: string): SimWebhook {
+  return validWebhook({
+    id,
+    url: input.url,
+    content_type: input.content_type ?? 'form',
+    insecure_ssl: input.insecure_ssl ?? '0',
+    secret: input.secret ?? null,
+    events: input.events ?? DEFAULT_WEBHOOK_EVENTS,
+    active: input.active ?? true,
+    created_at: createdAt,
+    updated_at: updatedAt,
+  });
 }
 
 export function validWebhook(c: WebhookCandidate): SimWebhook {
