@@ -66,7 +66,7 @@ function instantApi(): AdminApi {
       }),
     updateWebhook: unexpected,
     deleteWebhook: unexpected,
-    checkScript: unexpected,
+    checkScripts: unexpected,
   };
 }
 

@@ -4,7 +4,7 @@
 import pLimit from 'p-limit';
 import { formatDiagnostic, UserError, type Diagnostic, type Finding, type SourceLocation } from '../errors.js';
 import type { ErrorCode } from '../finding-codes.js';
-import type { AdminApi, RequestLimit, ScriptCheck } from '../github/api.js';
+import type { AdminApi, ScriptCheck } from '../github/api.js';
 import type { ObservedState } from '../github/types.js';
 import type { HookCreate, HookFields, HookUpdate, Operation, Plan } from '../plan/types.js';
 
@@ -120,7 +120,7 @@ export async function preflight(plan: Plan, api: AdminApi, options: PreflightOpt
       const scripts = [...new Set(group.map((target) => normalizeScript(target.script)))];
       let checks: Map<string, ScriptCheck>;
       try {
-        const results = await checkScripts(api, group[0]!.repository, scripts, limit);
+        const results = await api.checkScripts(group[0]!.repository, scripts, limit);
         checks = new Map(scripts.map((script, i) => [script, results[i]!]));
       } catch (error) {
         for (const target of group) {
@@ -152,16 +152,6 @@ function byLocation(a: Diagnostic, b: Diagnostic): number {
   if (!a.location || !b.location) return (a.location ? 0 : 1) - (b.location ? 0 : 1);
   const file = a.location.file < b.location.file ? -1 : a.location.file > b.location.file ? 1 : 0;
   return file || a.location.line - b.location.line || a.location.column - b.location.column;
-}
-
-function checkScripts(
-  api: AdminApi,
-  repository: string,
-  scripts: string[],
-  limit: RequestLimit,
-): Promise<ScriptCheck[]> {
-  if (api.checkScripts) return api.checkScripts(repository, scripts, limit);
-  return Promise.all(scripts.map((script) => limit(() => api.checkScript(repository, script))));
 }
 
 function describeProblem(target: ScriptTarget, check: ScriptCheck | undefined): Finding<ErrorCode> | undefined {

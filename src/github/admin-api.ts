@@ -266,8 +266,6 @@ export function createAdminApi(octokit: GhesOctokit, options: AdminApiOptions = 
       return normalizeAtTarget(data, summary('DELETE', path), scope, target);
     },
 
-    checkScript: async (repository, script) => (await checkScripts(repository, [script]))[0]!,
-
     checkScripts: (repository, scripts, limit) => checkScripts(repository, scripts, limit),
   };
 }

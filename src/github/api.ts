@@ -87,15 +87,12 @@ export interface AdminApi {
   /** DELETE the override there: GHES answers 200 with the inherited values; the hook itself stays. */
   removeOverride?(scope: OverrideScope, target: string, hookId: number): Promise<ObservedHookAtTarget>;
 
-  /** Preflight: does the script exist on the repository's default branch? */
-  checkScript(repository: string, script: string): Promise<ScriptCheck>;
-
   /**
-   * The same for several scripts of one repository, reading the repository once: results in `scripts` order.
-   * Each request goes through `limit` when given, so that several repositories checked at once share one bound.
-   * Optional, so that in-memory implementations need not have it; preflight falls back to checkScript.
+   * Preflight: does each script exist (and is it executable) on the repository's default branch? Reads the
+   * repository once: results in `scripts` order. Each request goes through `limit` when given, so that several
+   * repositories checked at once share one bound.
    */
-  checkScripts?(repository: string, scripts: string[], limit?: RequestLimit): Promise<ScriptCheck[]>;
+  checkScripts(repository: string, scripts: string[], limit?: RequestLimit): Promise<ScriptCheck[]>;
 }
 
 /** Runs a request within a bound on the requests in flight (a p-limit function fits). */

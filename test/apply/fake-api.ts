@@ -200,8 +200,8 @@ export class FakeAdminApi implements AdminApi {
     });
   }
 
-  checkScript(): Promise<ScriptCheck> {
-    return this.#call('checkScript', [], () => ({ repositoryExists: true, scriptExists: true }));
+  checkScripts(_repository: string, scripts: string[]): Promise<ScriptCheck[]> {
+    return this.#call('checkScripts', [], () => scripts.map(() => ({ repositoryExists: true, scriptExists: true })));
   }
 
   #environment(id: number): ObservedEnvironment {

@@ -220,7 +220,7 @@ describe('global webhooks', () => {
   });
 });
 
-describe('checkScript', () => {
+describe('checkScripts', () => {
   it('finds the script on the default branch', async () => {
     const scope = ghes()
       .get(`${BASE}/repos/admin/hooks`)
@@ -228,7 +228,11 @@ describe('checkScript', () => {
       .get(`${BASE}/repos/admin/hooks/contents/scripts/check.sh`)
       .query({ ref: 'trunk' })
       .reply(200, { type: 'file', path: 'scripts/check.sh' });
-    await expect(makeApi().api.checkScript('admin/hooks', 'scripts/check.sh')).resolves.toEqual({
+    await expect(
+      makeApi()
+        .api.checkScripts('admin/hooks', ['scripts/check.sh'])
+        .then(([check]) => check),
+    ).resolves.toEqual({
       repositoryExists: true,
       defaultBranch: 'trunk',
       scriptExists: true,
@@ -243,7 +247,11 @@ describe('checkScript', () => {
       .get(`${BASE}/repos/admin/hooks/contents/nope.sh`)
       .query({ ref: 'main' })
       .reply(404, { message: 'Not Found' });
-    await expect(makeApi().api.checkScript('admin/hooks', 'nope.sh')).resolves.toMatchObject({
+    await expect(
+      makeApi()
+        .api.checkScripts('admin/hooks', ['nope.sh'])
+        .then(([check]) => check),
+    ).resolves.toMatchObject({
       repositoryExists: true,
       scriptExists: false,
     });
@@ -270,7 +278,7 @@ describe('checkScript', () => {
       .get(/\/contents\//)
       .times(3)
       .reply(200, (uri) => (asked.push(uri.replace(/.*\/contents\//, '')), { type: 'file' }));
-    const checks = await makeApi().api.checkScripts!('admin/hooks', [
+    const checks = await makeApi().api.checkScripts('admin/hooks', [
       'run.sh',
       '/plain.sh',
       'lib',
@@ -299,7 +307,11 @@ describe('checkScript', () => {
       .reply(404, { message: 'Not Found' })
       .get(/contents/)
       .reply(200, {});
-    await expect(makeApi().api.checkScript('admin/gone', 'x.sh')).resolves.toEqual({
+    await expect(
+      makeApi()
+        .api.checkScripts('admin/gone', ['x.sh'])
+        .then(([check]) => check),
+    ).resolves.toEqual({
       repositoryExists: false,
       scriptExists: false,
     });

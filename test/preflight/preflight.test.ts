@@ -253,13 +253,13 @@ describe('preflight', () => {
 
   it('takes the mode from the trees API; where it gives none (an empty repository), executability stays unknown', async () => {
     const { sim, api } = await setUp({});
-    const checks = await api.checkScripts!('platform/hooks', ['checks/ok.sh', 'checks/not-executable.sh']);
+    const checks = await api.checkScripts('platform/hooks', ['checks/ok.sh', 'checks/not-executable.sh']);
     expect(checks).toEqual([
       { repositoryExists: true, defaultBranch: 'trunk', scriptExists: true, executable: true, mode: '100755' },
       { repositoryExists: true, defaultBranch: 'trunk', scriptExists: true, executable: false, mode: '100644' },
     ]);
     sim.state.addRepository({ full_name: 'empty/repo' });
-    expect(await api.checkScript('empty/repo', 'a.sh')).toEqual({
+    expect(await api.checkScripts('empty/repo', ['a.sh']).then(([check]) => check)).toEqual({
       repositoryExists: true,
       defaultBranch: 'main',
       scriptExists: false,
@@ -267,20 +267,25 @@ describe('preflight', () => {
     expect(sim.requests.filter('GET', '/repos/empty/repo/git/trees/main')[0]?.status).toBe(409);
     // A tree that cannot be read at all only leaves the executable check out; existence still comes from contents.
     sim.injectFault({ method: 'GET', pathPattern: /\/git\/trees\// }, '5xx-before', 10);
-    expect(await api.checkScript('platform/hooks', 'checks/not-executable.sh')).toEqual({
+    expect(await api.checkScripts('platform/hooks', ['checks/not-executable.sh']).then(([check]) => check)).toEqual({
       repositoryExists: true,
       defaultBranch: 'trunk',
       scriptExists: true,
     });
-    expect(await api.checkScript('nobody/nothing', 'a.sh')).toEqual({ repositoryExists: false, scriptExists: false });
+    expect(await api.checkScripts('nobody/nothing', ['a.sh']).then(([check]) => check)).toEqual({
+      repositoryExists: false,
+      scriptExists: false,
+    });
   });
 
-  it('works with an AdminApi that has only checkScript', async () => {
+  it('asks an in-memory AdminApi once per repository, for all its scripts', async () => {
     const calls: string[] = [];
     const api = {
-      checkScript: (repository: string, script: string): Promise<ScriptCheck> => {
-        calls.push(`${repository} ${script}`);
-        return Promise.resolve({ repositoryExists: true, defaultBranch: 'main', scriptExists: script !== 'b.sh' });
+      checkScripts: (repository: string, scripts: string[]): Promise<ScriptCheck[]> => {
+        calls.push(`${repository} ${scripts.join(' ')}`);
+        return Promise.resolve(
+          scripts.map((script) => ({ repositoryExists: true, defaultBranch: 'main', scriptExists: script !== 'b.sh' })),
+        );
       },
       observe: () => Promise.reject(new Error('not needed')),
     } as unknown as AdminApi;
@@ -300,7 +305,7 @@ describe('preflight', () => {
     };
     const plan = createPlan(desired, { ...empty, environments: [defaultEnv] }, { syncSecrets: false });
     const result = await preflight(plan, api, { observed: empty });
-    expect(calls).toEqual(['platform/hooks a.sh', 'platform/hooks b.sh']);
+    expect(calls).toEqual(['platform/hooks a.sh b.sh']);
     expect(result.problems.map((p) => p.message)).toEqual([
       'hook "B": script b.sh not found on the default branch (main) of platform/hooks',
     ]);
