@@ -160,6 +160,7 @@ export async function runServeCommand(
     ...(settings.requestTimeoutMs !== undefined && { requestTimeoutMs: settings.requestTimeoutMs }),
     log,
     onResponse: (method, status) => metrics.apiResponse(method, status),
+    concurrency: settings.concurrency,
   });
   const source = await createSource(settings, { connection, env, redactor, log, metrics });
   const reconciler = new Reconciler({

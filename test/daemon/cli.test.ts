@@ -40,6 +40,23 @@ describe('serve --once', () => {
     expect(second.stdout).not.toContain(sim.adminToken);
   });
 
+  it('--concurrency bounds every request, the reads of observe included, as in the CLI', async () => {
+    const sim = await simulator();
+    sim.configureFaults({ seed: 1, latencyMs: 15 }); // so that unbounded list requests would overlap
+    const config = configFile(`version: 1
+webhooks:
+  - url: https://hooks.example.com/one
+  - url: https://hooks.example.com/two
+`);
+    const run = await runCliInProcess(['serve', '--once', '--config', config, '--concurrency', '1'], {
+      env: env(sim),
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(sim.state.webhooks()).toHaveLength(2);
+    expect(sim.requests.filter('GET', '/admin/hooks').length).toBeGreaterThanOrEqual(1);
+    expect(sim.requests.peakConcurrency).toBe(1);
+  });
+
   it('exits 1 on an invalid config, says where, and sends nothing', async () => {
     const sim = await simulator();
     const run = await runCli(['serve', '--once', '--config', configFile('version: 1\nwebhooks: 3\n')], {
