@@ -2,7 +2,7 @@
 // load → observe → plan → review (guard, preflight) → apply. Each step is a function so a caller can stop after any.
 import { apply } from './apply/apply.js';
 import { PreflightError, preflight, type PreflightResult } from './apply/preflight.js';
-import type { ApplyEvent, ApplyResult } from './apply/types.js';
+import type { ApplyOptions, ApplyResult } from './apply/types.js';
 import { loadDesiredState, secretValues } from './config/load.js';
 import { overrideTargets } from './config/overrides.js';
 import type { DesiredState } from './config/types.js';
@@ -166,13 +166,8 @@ export async function reviewPlan(
   return { errors, warnings, massDeletes, ...(result && { preflight: result }) };
 }
 
-export interface ApplySettings extends ReviewSettings {
-  concurrency: number;
-  downloadTimeoutMs: number;
-  downloadPollMs?: number;
-  dryRun: boolean;
-  signal?: AbortSignal;
-  onEvent?: (event: ApplyEvent) => void;
+/** Apply's own options and the review's; `concurrency` is apply's (requests in flight), preflight shares it. */
+export interface ApplySettings extends Omit<ReviewSettings, 'concurrency'>, ApplyOptions {
   /** The plan's review, when the caller has already made it (to show it); made here otherwise. */
   review?: PlanReview;
 }
@@ -191,14 +186,7 @@ export async function applyPlan(plan: Plan, api: AdminApi, settings: ApplySettin
   }
   if (review.preflight && review.preflight.problems.length > 0) throw new PreflightError(review.preflight.problems);
   if (!settings.dryRun) await settings.approve?.();
-  return apply(plan, api, {
-    concurrency: settings.concurrency,
-    downloadTimeoutMs: settings.downloadTimeoutMs,
-    downloadPollMs: settings.downloadPollMs,
-    dryRun: settings.dryRun,
-    signal: settings.signal,
-    onEvent: settings.onEvent,
-  });
+  return apply(plan, api, settings);
 }
 
 export { PreflightError, type PreflightResult } from './apply/preflight.js';
