@@ -1,36 +1,47 @@
 // The shape nearly every config file has, read without the general YAML parser: block mappings and sequences of
 // plain or simply quoted scalars, one per line, and anchors on values that aliases repeat. The `yaml` library
 // builds a node per scalar and per pair, with source tokens and ranges, and reads a 3,600-entry config at about
-// 1 MB/s in a fresh process; this reads it ten times as fast. Anything outside that shape (tags, block scalars,
+// 1 MB/s in a fresh process; this reads it ten times as fast, over offsets
+// into the text (no string per line, no regular expression per value) so that a fresh process allocates little. Anything outside that shape (tags, block scalars,
 // multi-line scalars, escapes, flow mappings, aliases of aliases, duplicate keys, tabs, CR, odd numbers) returns
 // undefined, and the file goes through `yaml` exactly as before, so every diagnostic comes from there. For a file it reads, the data and the offset of every node are
 // those `yaml` gives (test/config/block-yaml.test.ts compares them).
 import { LineCounter } from 'yaml';
 
-/** Where a node of the data is written: what `locate` needs, and no more. */
-export interface OutlineNode {
-  /** Offset of the node; undefined for an empty value (`key:` and nothing after), located by its key. */
-  start: number | undefined;
-  /** A mapping: each key's offset and value. */
-  pairs?: Map<string, { keyStart: number; value: OutlineNode }>;
-  /** A sequence. */
-  items?: OutlineNode[];
-  /** An alias: the node its anchor marks. */
-  alias?: OutlineNode;
+/**
+ * Where a node of the data is written: what `locate` needs, and no more. A scalar is its offset alone; an empty
+ * value (`key:` and nothing after) is undefined, and located by its key.
+ */
+export type OutlineNode = number | undefined | OutlineMapping | OutlineSequence | OutlineAlias;
+
+export interface OutlineMapping {
+  start: number;
+  /** The keys in document order, each with the offset of the key and the value's node at the same index. */
+  keys: string[];
+  keyStarts: number[];
+  values: OutlineNode[];
+}
+
+export interface OutlineSequence {
+  start: number;
+  items: OutlineNode[];
+}
+
+/** An alias: where it is used, and the node its anchor marks. */
+export interface OutlineAlias {
+  start: number;
+  alias: OutlineNode;
+}
+
+/** Where a node starts; undefined for an empty value. */
+export function startOf(node: OutlineNode): number | undefined {
+  return typeof node === 'object' ? node.start : node;
 }
 
 export interface BlockYaml {
   data: Record<string, unknown>;
-  root: OutlineNode;
+  root: OutlineMapping;
   lineCounter: LineCounter;
-}
-
-interface Line {
-  indent: number;
-  /** Offset of the first character after the indentation. */
-  start: number;
-  /** The line from `start`, without its newline. */
-  text: string;
 }
 
 /** Thrown inside the reader when the text leaves the shape; never escapes it. */
@@ -40,14 +51,37 @@ const bail = (): never => {
   throw new NotBlockYaml();
 };
 
-/** A key as config files write them; a key that YAML would read as a bool or null is left to `yaml`. */
-const KEY = /^([A-Za-z_][A-Za-z0-9_-]*):(?: +|$)/;
+const SPACE = 0x20;
+const HASH = 0x23;
+const DASH = 0x2d;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const DOUBLE_QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
+const BACKSLASH = 0x5c;
+const AMPERSAND = 0x26;
+const ASTERISK = 0x2a;
+
+/** A key that YAML would read as a bool or null is left to `yaml`, and so is one that would set a prototype. */
 const KEYWORD = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE|[Nn]ull|NULL|__proto__)$/;
-/** The first character of a plain scalar we read as a string: no indicator, digit, sign or dot. */
-const PLAIN_START = /^[\p{L}_/$]/u;
+const NULL = /^(?:~|[Nn]ull|NULL)$/;
+const TRUE = /^(?:[Tt]rue|TRUE)$/;
+const FALSE = /^(?:[Ff]alse|FALSE)$/;
+/** Small decimal integers; every other number form (signs, octal, hex, floats, big ones) goes to `yaml`. */
+const INTEGER = /^(?:0|[1-9][0-9]{0,14})$/;
+/** Beyond ASCII, the first character of a plain scalar we read as a string must be a letter. */
+const LETTER = /^\p{L}/u;
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?:\s|$)/;
 /** Characters that make a file something else than plain block YAML: tab, CR, other controls, BOM, line breaks. */
 // eslint-disable-next-line no-control-regex
 const UNUSUAL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
+
+const isLetter = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+/** The characters of a key after its first, and of an anchor's name. */
+const isNameChar = (c: number): boolean => isLetter(c) || isDigit(c) || c === 0x5f || c === DASH;
 
 /**
  * Reads `text` if it has the common shape, else undefined. `maxAliasCount` is yaml's guard against alias bombs,
@@ -56,155 +90,296 @@ const UNUSUAL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
 export function readBlockYaml(text: string, maxAliasCount: number): BlockYaml | undefined {
   if (UNUSUAL.test(text)) return undefined;
   const lineCounter = new LineCounter();
-  const lines: Line[] = [];
+  const lines: Lines = { indent: [], start: [], end: [] };
   for (let at = 0; at <= text.length;) {
     lineCounter.addNewLine(at);
     let end = text.indexOf('\n', at);
     if (end === -1) end = text.length;
     let content = at;
-    while (content < end && text.charCodeAt(content) === 0x20) content++;
-    const first = text[content];
-    if (content < end && first !== '#') {
-      const line = { indent: content - at, start: content, text: trimSpaces(text.slice(content, end)) };
+    while (content < end && text.charCodeAt(content) === SPACE) content++;
+    if (content < end && text.charCodeAt(content) !== HASH) {
+      let last = end;
+      while (text.charCodeAt(last - 1) === SPACE) last--;
       // Directives and document markers are `yaml`'s business.
-      if (line.indent === 0 && (first === '%' || /^(?:---|\.\.\.)(?:\s|$)/.test(line.text))) return undefined;
-      lines.push(line);
+      const first = text.charCodeAt(content);
+      if (content === at && (first === 0x25 || DOCUMENT_MARKER.test(text.slice(content, content + 4)))) {
+        return undefined;
+      }
+      lines.indent.push(content - at);
+      lines.start.push(content);
+      lines.end.push(last);
     }
     at = end + 1;
   }
+  if (lines.start.length === 0 || lines.indent[0] !== 0) return undefined;
+  const reader = new Reader(text, lines, maxAliasCount);
   try {
-    const reader = new Reader(lines, maxAliasCount);
-    if (lines.length === 0 || lines[0]!.indent !== 0 || !KEY.test(lines[0]!.text)) return undefined;
-    const { data, node } = reader.mapping(0);
+    if (keyEnd(text, lines.start[0]!, lines.end[0]!) < 0) return undefined;
+    const root = reader.mapping(0);
     if (!reader.done()) return undefined;
-    return { data: data as Record<string, unknown>, root: node, lineCounter };
+    return { data: reader.data as Record<string, unknown>, root, lineCounter };
   } catch (error) {
     if (error instanceof NotBlockYaml) return undefined;
     throw error;
   }
 }
 
-interface Read {
-  data: unknown;
-  node: OutlineNode;
+/**
+ * The lines that hold something, as three columns: the indentation, the offset of the first character after it,
+ * and the offset after the last character that is not a trailing space.
+ */
+interface Lines {
+  indent: number[];
+  start: number[];
+  end: number[];
 }
 
 /** What an anchor marks, and how yaml counts its uses (Alias.resolve in the `yaml` library). */
 interface Anchor {
-  read: Read;
+  data: unknown;
+  node: OutlineNode;
   /** yaml's alias count of the node: 1 with any scalar in it, 0 for an empty collection (no aliases inside). */
   weight: number;
   uses: number;
 }
 
-const ANCHOR = /^&([A-Za-z0-9_-]+)(?: +|$)/;
-const ALIAS = /^\*([A-Za-z0-9_-]+)/;
+/** The offset of the colon of a key as config files write them (`name:`, then spaces or the end), else -1. */
+function keyEnd(text: string, from: number, to: number): number {
+  const first = text.charCodeAt(from);
+  if (!isLetter(first) && first !== 0x5f) return -1;
+  let at = from + 1;
+  while (at < to && isNameChar(text.charCodeAt(at))) at++;
+  if (at === to || text.charCodeAt(at) !== COLON) return -1;
+  return at + 1 === to || text.charCodeAt(at + 1) === SPACE ? at : -1;
+}
 
+/** The first offset from `at` on that is not a space, at most `to`. */
+function skipSpaces(text: string, at: number, to: number): number {
+  while (at < to && text.charCodeAt(at) === SPACE) at++;
+  return at;
+}
+
+/** `-` alone, or `- ` and more: a sequence item. */
+function isItem(text: string, from: number, to: number): boolean {
+  return text.charCodeAt(from) === DASH && (from + 1 === to || text.charCodeAt(from + 1) === SPACE);
+}
+
+/** What may follow a value on its line: nothing, or a comment after a space. */
+function isCommentOrEnd(text: string, at: number, to: number): boolean {
+  if (at === to) return true;
+  if (text.charCodeAt(at) !== SPACE) return false;
+  const next = skipSpaces(text, at, to);
+  return next < to && text.charCodeAt(next) === HASH;
+}
+
+/**
+ * Reads values line by line. Each reading method returns the node it read and leaves the value in `data`, so
+ * that a scalar costs its string and nothing else.
+ */
 class Reader {
-  #lines: Line[];
+  readonly #text: string;
+  readonly #indent: number[];
+  readonly #start: number[];
+  readonly #end: number[];
   #i = 0;
-  #maxAliasCount: number;
-  #anchors = new Map<string, Anchor>();
+  readonly #maxAliasCount: number;
+  readonly #anchors = new Map<string, Anchor>();
   #aliases = 0;
+  /** The value of the node read last. */
+  data: unknown = null;
 
-  constructor(lines: Line[], maxAliasCount: number) {
-    this.#lines = lines;
+  constructor(text: string, lines: Lines, maxAliasCount: number) {
+    this.#text = text;
+    this.#indent = lines.indent;
+    this.#start = lines.start;
+    this.#end = lines.end;
     this.#maxAliasCount = maxAliasCount;
   }
 
   done(): boolean {
-    return this.#i === this.#lines.length;
+    return this.#i === this.#start.length;
   }
 
-  mapping(indent: number): Read {
+  /** Whether line `i` exists and is indented exactly `indent`. */
+  #at(i: number, indent: number): boolean {
+    return i < this.#start.length && this.#indent[i] === indent;
+  }
+
+  mapping(indent: number): OutlineMapping {
+    const text = this.#text;
     const data: Record<string, unknown> = {};
-    const pairs = new Map<string, { keyStart: number; value: OutlineNode }>();
-    const start = this.#lines[this.#i]!.start;
-    for (let line = this.#lines[this.#i]; line?.indent === indent; line = this.#lines[this.#i]) {
-      const match = KEY.exec(line.text);
-      if (!match) return bail();
-      const key = match[1]!;
-      if (KEYWORD.test(key) || pairs.has(key)) bail();
-      const value = this.#value(line.text.slice(match[0].length), line.start + match[0].length, indent, true);
-      data[key] = value.data;
-      pairs.set(key, { keyStart: line.start, value: value.node });
+    const node: OutlineMapping = { start: this.#start[this.#i]!, keys: [], keyStarts: [], values: [] };
+    while (this.#at(this.#i, indent)) {
+      const start = this.#start[this.#i]!;
+      const end = this.#end[this.#i]!;
+      const colon = keyEnd(text, start, end);
+      if (colon < 0) bail();
+      const key = text.slice(start, colon);
+      if (KEYWORD.test(key) || Object.hasOwn(data, key)) bail();
+      const value = this.#value(skipSpaces(text, colon + 1, end), end, indent, true);
+      data[key] = this.data;
+      node.keys.push(key);
+      node.keyStarts.push(start);
+      node.values.push(value);
     }
-    return { data, node: { start, pairs } };
+    this.data = data;
+    return node;
   }
 
-  sequence(indent: number): Read {
+  sequence(indent: number): OutlineSequence {
+    const text = this.#text;
     const data: unknown[] = [];
-    const items: OutlineNode[] = [];
-    const start = this.#lines[this.#i]!.start;
-    for (let line = this.#lines[this.#i]; line?.indent === indent && isItem(line.text); line = this.#lines[this.#i]) {
-      const spaces = /^- +/.exec(line.text)?.[0].length ?? bail();
-      const rest = line.text.slice(spaces);
-      // An empty item, a comment after the dash, or a sequence in a sequence: rare, left to `yaml`.
-      if (rest === '' || rest.startsWith('#') || isItem(rest)) bail();
-      let item: Read;
-      if (KEY.test(rest)) {
+    const node: OutlineSequence = { start: this.#start[this.#i]!, items: [] };
+    while (this.#at(this.#i, indent) && isItem(text, this.#start[this.#i]!, this.#end[this.#i]!)) {
+      const start = this.#start[this.#i]!;
+      const end = this.#end[this.#i]!;
+      const rest = skipSpaces(text, start + 1, end);
+      // `-` alone, an empty item, a comment after the dash, or a sequence in a sequence: rare, left to `yaml`.
+      if (rest === start + 1 || rest === end || text.charCodeAt(rest) === HASH || isItem(text, rest, end)) bail();
+      if (keyEnd(text, rest, end) >= 0) {
         // `- name: x`: the mapping starts after the dash, and its other keys line up with `name`.
-        this.#lines[this.#i] = { indent: indent + spaces, start: line.start + spaces, text: rest };
-        item = this.mapping(indent + spaces);
+        const spaces = rest - start;
+        this.#indent[this.#i] = indent + spaces;
+        this.#start[this.#i] = rest;
+        node.items.push(this.mapping(indent + spaces));
       } else {
-        item = this.#value(rest, line.start + spaces, indent, false);
+        node.items.push(this.#value(rest, end, indent, false));
       }
-      data.push(item.data);
-      items.push(item.node);
+      data.push(this.data);
     }
-    return { data, node: { start, items } };
+    this.data = data;
+    return node;
   }
 
-  /** A value after its key or dash, at `offset`: marked by an anchor, an alias, on this line or the next ones. */
-  #value(text: string, offset: number, indent: number, afterKey: boolean): Read {
-    const anchor = ANCHOR.exec(text);
-    if (anchor) {
-      const rest = text.slice(anchor[0].length);
-      const aliasesBefore = this.#aliases;
-      const read = this.#value(rest, offset + anchor[0].length, indent, afterKey);
-      // Empty values, `- &a key: x` and anchors over aliases are rare; their ranges and counts are yaml's to tell.
-      if (read.node.start === undefined || (!afterKey && KEY.test(rest)) || this.#aliases !== aliasesBefore) bail();
-      this.#anchors.set(anchor[1]!, { read, weight: weight(read.data), uses: 0 });
-      return read;
+  /** A value from `from` to the end of its line `to`, after its key or dash: an anchor, an alias, or a value. */
+  #value(from: number, to: number, indent: number, afterKey: boolean): OutlineNode {
+    const text = this.#text;
+    const first = text.charCodeAt(from);
+    if (from < to && (first === AMPERSAND || first === ASTERISK)) {
+      let nameEnd = from + 1;
+      while (nameEnd < to && isNameChar(text.charCodeAt(nameEnd))) nameEnd++;
+      // No name: a plain scalar that starts with an indicator, which `yaml` refuses.
+      if (nameEnd === from + 1) bail();
+      const name = text.slice(from + 1, nameEnd);
+      return first === AMPERSAND
+        ? this.#anchored(name, nameEnd, to, indent, afterKey)
+        : this.#alias(name, from, nameEnd, to, indent);
     }
-    const alias = ALIAS.exec(text);
-    if (alias) {
-      const target = this.#anchors.get(alias[1]!) ?? bail();
-      target.uses++;
-      this.#aliases++;
-      if (target.uses * target.weight > this.#maxAliasCount || !isCommentOrEnd(text.slice(alias[0].length))) bail();
-      this.#i++;
-      const next = this.#lines[this.#i];
-      if (next && next.indent > indent) bail();
-      return { data: target.read.data, node: { start: offset, alias: target.read.node } };
+    if (from === to || first === HASH) return afterKey ? this.#nested(indent) : bail();
+    return this.#inline(from, to, indent);
+  }
+
+  /** `&name value`: the value, remembered under the name. */
+  #anchored(name: string, nameEnd: number, to: number, indent: number, afterKey: boolean): OutlineNode {
+    const text = this.#text;
+    if (nameEnd < to && text.charCodeAt(nameEnd) !== SPACE) bail();
+    const rest = skipSpaces(text, nameEnd, to);
+    const aliasesBefore = this.#aliases;
+    const node = this.#value(rest, to, indent, afterKey);
+    // Empty values, `- &a key: x` and anchors over aliases are rare; their ranges and counts are yaml's to tell.
+    if (startOf(node) === undefined || (!afterKey && keyEnd(text, rest, to) >= 0) || this.#aliases !== aliasesBefore) {
+      bail();
     }
-    if (text === '' || text.startsWith('#')) return afterKey ? this.#nested(indent) : bail();
-    return this.#inline(text, offset, indent);
+    this.#anchors.set(name, { data: this.data, node, weight: weight(this.data), uses: 0 });
+    return node;
+  }
+
+  /** `*name`: what the anchor marks, counted as yaml counts it. */
+  #alias(name: string, from: number, nameEnd: number, to: number, indent: number): OutlineNode {
+    const target = this.#anchors.get(name) ?? bail();
+    target.uses++;
+    this.#aliases++;
+    if (target.uses * target.weight > this.#maxAliasCount || !isCommentOrEnd(this.#text, nameEnd, to)) bail();
+    this.#i++;
+    if (this.#i < this.#start.length && this.#indent[this.#i]! > indent) bail();
+    this.data = target.data;
+    return { start: from, alias: target.node };
   }
 
   /** The value of `key:` with nothing after it: a block on the next lines, or empty. */
-  #nested(indent: number): Read {
-    this.#i++;
-    const next = this.#lines[this.#i];
-    if (next && next.indent > indent) {
-      if (isItem(next.text)) return this.sequence(next.indent);
-      if (KEY.test(next.text)) return this.mapping(next.indent);
-      bail(); // a scalar on its own line: multi-line, or an error for `yaml` to describe
+  #nested(indent: number): OutlineNode {
+    const text = this.#text;
+    const i = ++this.#i;
+    if (i < this.#start.length) {
+      const nextIndent = this.#indent[i]!;
+      const start = this.#start[i]!;
+      const end = this.#end[i]!;
+      if (nextIndent > indent) {
+        if (isItem(text, start, end)) return this.sequence(nextIndent);
+        if (keyEnd(text, start, end) >= 0) return this.mapping(nextIndent);
+        bail(); // a scalar on its own line: multi-line, or an error for `yaml` to describe
+      }
+      // A sequence may sit at its key's own indentation.
+      if (nextIndent === indent && isItem(text, start, end)) return this.sequence(indent);
     }
-    // A sequence may sit at its key's own indentation.
-    if (next && next.indent === indent && isItem(next.text)) return this.sequence(indent);
-    return { data: null, node: { start: undefined } };
+    this.data = null;
+    return undefined;
   }
 
-  /** A value on the same line as its key or dash, at `offset`; the next line must not continue it. */
-  #inline(text: string, offset: number, indent: number): Read {
+  /** A value on the same line as its key or dash; the next line must not continue it. */
+  #inline(from: number, to: number, indent: number): OutlineNode {
     this.#i++;
-    const next = this.#lines[this.#i];
-    if (next && next.indent > indent) bail();
-    if (text.startsWith('[')) return flowSequence(text, offset);
-    const { value, length } = scalar(text, false);
-    if (!isCommentOrEnd(text.slice(length))) bail();
-    return { data: value, node: { start: offset } };
+    if (this.#i < this.#start.length && this.#indent[this.#i]! > indent) bail();
+    if (this.#text.charCodeAt(from) === OPEN_BRACKET) return this.#flowSequence(from, to);
+    if (!isCommentOrEnd(this.#text, this.#scalar(from, to, false), to)) bail();
+    return from;
+  }
+
+  /**
+   * A scalar from `from`: leaves its value in `data` and returns the offset after it. Quoted without escapes, or
+   * plain (up to a comment, or in a flow sequence up to `,` or `]`), resolved as YAML 1.2's core schema does.
+   */
+  #scalar(from: number, to: number, inFlow: boolean): number {
+    const text = this.#text;
+    const quote = text.charCodeAt(from);
+    if (quote === DOUBLE_QUOTE || quote === SINGLE_QUOTE) {
+      let close = from + 1;
+      while (close < to && text.charCodeAt(close) !== quote) {
+        // Escapes (`\` in double quotes, `''` in single) are `yaml`'s business.
+        if (quote === DOUBLE_QUOTE && text.charCodeAt(close) === BACKSLASH) bail();
+        close++;
+      }
+      if (close === to || (close + 1 < to && text.charCodeAt(close + 1) === quote)) bail();
+      this.data = text.slice(from + 1, close);
+      return close + 1;
+    }
+    let stop = from;
+    for (; stop < to; stop++) {
+      const c = text.charCodeAt(stop);
+      if (c === SPACE && stop + 1 < to && text.charCodeAt(stop + 1) === HASH) break;
+      if (inFlow && (c === COMMA || c === CLOSE_BRACKET)) break;
+    }
+    while (stop > from && text.charCodeAt(stop - 1) === SPACE) stop--;
+    if (stop === from) bail();
+    for (let at = from; at < stop; at++) {
+      const c = text.charCodeAt(at);
+      if (c === COLON && (at + 1 === stop || text.charCodeAt(at + 1) === SPACE)) bail();
+      if (inFlow && (c === OPEN_BRACKET || c === CLOSE_BRACKET || c === 0x7b || c === 0x7d || c === COMMA)) bail();
+    }
+    this.data = resolvePlain(text.slice(from, stop));
+    return stop;
+  }
+
+  /** `[a, b, c]` on one line: scalars only. */
+  #flowSequence(from: number, to: number): OutlineSequence {
+    const text = this.#text;
+    const data: unknown[] = [];
+    const node: OutlineSequence = { start: from, items: [] };
+    let at = skipSpaces(text, from + 1, to);
+    while (at < to && text.charCodeAt(at) !== CLOSE_BRACKET) {
+      node.items.push(at);
+      at = skipSpaces(text, this.#scalar(at, to, true), to);
+      data.push(this.data);
+      if (at < to && text.charCodeAt(at) === COMMA) {
+        at = skipSpaces(text, at + 1, to);
+        if (at < to && text.charCodeAt(at) === CLOSE_BRACKET) bail(); // a trailing comma
+      } else if (at === to || text.charCodeAt(at) !== CLOSE_BRACKET) {
+        bail();
+      }
+    }
+    if (at === to || !isCommentOrEnd(text, at + 1, to)) bail();
+    this.data = data;
+    return node;
   }
 }
 
@@ -215,75 +390,18 @@ function weight(data: unknown): number {
   return 1;
 }
 
-/** Trailing spaces off: YAML's white space is space and tab (no tab gets this far), not Unicode's. */
-function trimSpaces(text: string): string {
-  let end = text.length;
-  while (end > 0 && text.charCodeAt(end - 1) === 0x20) end--;
-  return text.slice(0, end);
-}
-
-function isItem(text: string): boolean {
-  return text === '-' || text.startsWith('- ');
-}
-
-/** What may follow a value on its line: nothing, or a comment after a space. */
-function isCommentOrEnd(rest: string): boolean {
-  return rest === '' || /^ +#/.test(rest);
-}
-
-/**
- * A scalar at the start of `text`: its value and how many characters it takes. Quoted without escapes, or plain
- * (up to a comment, or in a flow sequence up to `,` or `]`), resolved as YAML 1.2's core schema does.
- */
-function scalar(text: string, inFlow: boolean): { value: unknown; length: number } {
-  const quote = text[0];
-  if (quote === '"' || quote === "'") {
-    const close = text.indexOf(quote, 1);
-    if (close === -1) bail();
-    const value = text.slice(1, close);
-    // Escapes (`\` in double quotes, `''` in single) are `yaml`'s business.
-    if ((quote === '"' && value.includes('\\')) || text[close + 1] === quote) bail();
-    return { value, length: close + 1 };
-  }
-  const end = inFlow ? /[,\]]| #/.exec(text) : / #/.exec(text);
-  const plain = trimSpaces(end ? text.slice(0, end.index) : text);
-  if (plain === '' || /: |:$/.test(plain) || (inFlow && /[[\]{},]/.test(plain))) bail();
-  return { value: resolvePlain(plain), length: plain.length };
-}
-
+/** A plain scalar as YAML 1.2's core schema reads it; any other form than ours leaves the file to `yaml`. */
 function resolvePlain(plain: string): unknown {
-  if (/^(?:~|[Nn]ull|NULL)$/.test(plain)) return null;
-  if (/^(?:[Tt]rue|TRUE)$/.test(plain)) return true;
-  if (/^(?:[Ff]alse|FALSE)$/.test(plain)) return false;
-  // Small decimal integers; every other number form (signs, octal, hex, floats, big ones) goes to `yaml`.
-  if (/^(?:0|[1-9][0-9]{0,14})$/.test(plain)) return Number(plain);
-  if (!PLAIN_START.test(plain)) bail();
-  return plain;
-}
-
-/** `[a, b, c]` on one line: scalars only. */
-function flowSequence(text: string, offset: number): Read {
-  const data: unknown[] = [];
-  const items: OutlineNode[] = [];
-  let at = 1;
-  const skipSpaces = () => {
-    while (text[at] === ' ') at++;
-  };
-  skipSpaces();
-  while (text[at] !== ']') {
-    const { value, length } = scalar(text.slice(at), true);
-    data.push(value);
-    items.push({ start: offset + at });
-    at += length;
-    skipSpaces();
-    if (text[at] === ',') {
-      at++;
-      skipSpaces();
-      if (text[at] === ']') bail(); // a trailing comma
-    } else if (text[at] !== ']') {
-      bail();
-    }
+  const first = plain.charCodeAt(0);
+  if (isDigit(first)) return INTEGER.test(plain) ? Number(plain) : bail();
+  if (first === 0x7e || first === 0x6e || first === 0x4e) {
+    if (NULL.test(plain)) return null;
+  } else if (first === 0x74 || first === 0x54) {
+    if (TRUE.test(plain)) return true;
+  } else if (first === 0x66 || first === 0x46) {
+    if (FALSE.test(plain)) return false;
   }
-  if (!isCommentOrEnd(text.slice(at + 1))) bail();
-  return { data, node: { start: offset, items } };
+  // A string starts with no indicator, digit, sign or dot: a letter, `_`, `/` or `$`.
+  if (isLetter(first) || first === 0x5f || first === 0x2f || first === 0x24) return plain;
+  return first >= 0x80 && LETTER.test(plain) ? plain : bail();
 }

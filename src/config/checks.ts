@@ -93,11 +93,17 @@ function checkDefaultEnvironment(environments: readonly RawEntry[]): Diagnostic[
   return diagnostics;
 }
 
+/** A name claimed by an entry; located only when a message needs it (most configs have no clash). */
 interface Claim {
   entry: RawEntry;
   name: string;
-  location: SourceLocation;
+  /** Where the name is written in the entry: `['name']`, or `['previous_names', i]`. */
+  field: Path;
   previous: boolean;
+}
+
+function claimedAt(claim: Claim): SourceLocation {
+  return at(claim.entry, ...claim.field);
 }
 
 /**
@@ -111,16 +117,15 @@ function checkNames(noun: string, entries: readonly RawEntry[]): Diagnostic[] {
   for (const entry of entries) {
     const name = text(entry, 'name');
     if (name === undefined) continue;
-    const location = at(entry, 'name');
     const prior = claims.get(lower(name));
     if (!prior) {
-      claims.set(lower(name), { entry, name, location, previous: false });
+      claims.set(lower(name), { entry, name, field: ['name'], previous: false });
       continue;
     }
     diagnostics.push(
       error(
-        `duplicate ${noun} name \`${quotable(name)}\`; already declared at ${where(prior.location)}`,
-        location,
+        `duplicate ${noun} name \`${quotable(name)}\`; already declared at ${where(claimedAt(prior))}`,
+        at(entry, 'name'),
         prior.name === name
           ? undefined
           : `GHES compares names case-insensitively: \`${quotable(prior.name)}\` is the same name`,
@@ -132,23 +137,24 @@ function checkNames(noun: string, entries: readonly RawEntry[]): Diagnostic[] {
     for (const previous of previousNames(entry)) {
       // Naming itself, or repeating a previous name, makes no rename ambiguous.
       if (own !== undefined && lower(previous.name) === lower(own)) continue;
-      const location = at(entry, 'previous_names', previous.index);
+      const field = ['previous_names', previous.index];
       const prior = claims.get(lower(previous.name));
       if (!prior) {
-        claims.set(lower(previous.name), { entry, name: previous.name, location, previous: true });
+        claims.set(lower(previous.name), { entry, name: previous.name, field, previous: true });
         continue;
       }
       if (prior.entry === entry) continue;
+      const location = at(entry, ...field);
       const subject = `${label(entry)}: previous name \`${quotable(previous.name)}\``;
       diagnostics.push(
         prior.previous
           ? error(
-              `${subject} is also a previous name of ${label(prior.entry)} (${where(prior.location)})`,
+              `${subject} is also a previous name of ${label(prior.entry)} (${where(claimedAt(prior))})`,
               location,
               'one live object cannot be renamed into two entries; keep the previous name on one of them',
             )
           : error(
-              `${subject} is the name of ${label(prior.entry)} (${where(prior.location)})`,
+              `${subject} is the name of ${label(prior.entry)} (${where(claimedAt(prior))})`,
               location,
               `a previous name must not be in use by another ${noun}; remove it from previous_names, or remove the other entry`,
             ),
@@ -173,19 +179,21 @@ function checkUrlsParse(entries: readonly RawEntry[]): Diagnostic[] {
 
 function checkWebhookUrls(webhooks: readonly RawEntry[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const seen = new Map<string, { url: string; location: SourceLocation }>();
+  const seen = new Map<string, RawEntry>();
   for (const entry of webhooks) {
     const url = text(entry, 'url');
     if (url === undefined) continue;
     const key = webhookIdentity(url);
-    const location = at(entry, 'url');
     const prior = seen.get(key);
     if (!prior) {
-      seen.set(key, { url, location });
+      seen.set(key, entry);
       continue;
     }
     diagnostics.push(
-      error(`duplicate webhook url \`${quotable(url)}\`; already declared at ${where(prior.location)}`, location),
+      error(
+        `duplicate webhook url \`${quotable(url)}\`; already declared at ${where(at(prior, 'url'))}`,
+        at(entry, 'url'),
+      ),
     );
   }
   return diagnostics;
@@ -204,7 +212,6 @@ function checkHookEnvironments(hooks: readonly RawEntry[], environments: readonl
   for (const hook of hooks) {
     const name = text(hook, 'environment');
     if (isAbsent(hook) || name === undefined || lower(name) === lower(DEFAULT_ENVIRONMENT_NAME)) continue;
-    const location = at(hook, 'environment');
     const environment = declared.get(lower(name));
     if (!environment) {
       // Not declared: the planner looks it up among the live environments (validate says so). Only the previous
@@ -214,7 +221,7 @@ function checkHookEnvironments(hooks: readonly RawEntry[], environments: readonl
         diagnostics.push(
           error(
             `${label(hook)}: environment \`${quotable(name)}\` is not declared in this config`,
-            location,
+            at(hook, 'environment'),
             `\`${quotable(name)}\` is a previous name of ${label(formerly)}; use its current name`,
           ),
         );
@@ -223,7 +230,7 @@ function checkHookEnvironments(hooks: readonly RawEntry[], environments: readonl
       diagnostics.push(
         error(
           `${label(hook)}: environment \`${quotable(name)}\` is declared \`absent: true\` (${where(at(environment))})`,
-          location,
+          at(hook, 'environment'),
           'GHES cannot delete an environment a hook uses; move the hook to another environment, or mark it absent too',
         ),
       );

@@ -3,7 +3,7 @@
 import type { Diagnostic } from '../errors.js';
 import { Secret } from '../secret.js';
 import type { DesiredState } from './types.js';
-import { error, isRecord, locate, subjectOf, type Path, type SourceFile } from './source.js';
+import { error, locate, subjectOf, type Path, type SourceFile } from './source.js';
 
 /** `$${` is a literal `${`; `${NAME}` reads NAME; any other `${` is a mistake. */
 const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\{/g;
@@ -18,8 +18,10 @@ function isSecretPath(path: Path): boolean {
 /** Every `${...}` outside a webhook secret, wherever it hides (keys excepted: those are unknown anyway). */
 export function findMisplacedReferences(source: SourceFile): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  // Alias expansion is already bounded by the parser, so walking the shared subtrees again stays cheap.
-  const walk = (value: unknown, path: Path): void => {
+  // Alias expansion is already bounded by the parser, so walking the shared subtrees again stays cheap. One path,
+  // grown and shrunk on the way, copied only for a finding: a config has tens of thousands of values.
+  const path: (string | number)[] = [];
+  const walk = (value: unknown): void => {
     if (typeof value === 'string') {
       if (!value.includes('${') || isSecretPath(path)) return;
       const { entry, field } = subjectOf(source.data, path);
@@ -27,17 +29,28 @@ export function findMisplacedReferences(source: SourceFile): Diagnostic[] {
       diagnostics.push(
         error(
           `${entry ? `${entry}: ` : ''}\`${reference}\` in ${field}: environment variables may be read only in a webhook's \`secret\``,
-          locate(source, path),
+          locate(source, [...path]),
           'a config must not be able to carry a token into a URL or a name; write the value out',
         ),
       );
-    } else if (Array.isArray(value)) {
-      value.forEach((item, index) => walk(item, [...path, index]));
-    } else if (isRecord(value)) {
-      for (const [key, item] of Object.entries(value)) walk(item, [...path, key]);
+      return;
+    }
+    if (typeof value !== 'object' || value === null) return;
+    if (Array.isArray(value)) {
+      for (let index = 0; index < value.length; index++) {
+        path.push(index);
+        walk(value[index]);
+        path.pop();
+      }
+    } else {
+      for (const key in value) {
+        path.push(key);
+        walk((value as Record<string, unknown>)[key]);
+        path.pop();
+      }
     }
   };
-  walk(source.data, []);
+  walk(source.data);
   return diagnostics;
 }
 

@@ -57,6 +57,7 @@ function isOverrideEnforcement(value: unknown): value is OverrideEnforcement {
 
 /** The overrides of one validated hook entry, in a stable order (by lower-cased target). */
 export function buildOverrides(entry: RawEntry, scope: OverrideScope): DesiredOverride[] {
+  if (!isRecord(entry.value[OVERRIDE_KEYS[scope]])) return [];
   return rawOverrides(entry, scope)
     .flatMap((raw): DesiredOverride[] => {
       if (raw.enforcement === undefined) return [];
@@ -84,6 +85,8 @@ export function checkOverrides(hooks: readonly RawEntry[]): Diagnostic[] {
 }
 
 function checkHookOverrides(entry: RawEntry): Diagnostic[] {
+  // Most hooks have no overrides: nothing to check, nothing to allocate.
+  if (!SCOPES.some((scope) => isRecord(entry.value[OVERRIDE_KEYS[scope]]))) return [];
   const diagnostics: Diagnostic[] = [];
   const label = entryLabel(entry.listKey, entry.index, entry.value);
   const absent = entry.value.absent === true;

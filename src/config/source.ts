@@ -2,7 +2,7 @@
 // so that every diagnostic can point at a file, line and column.
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../errors.js';
-import type { OutlineNode } from './block-yaml.js';
+import { startOf, type OutlineNode } from './block-yaml.js';
 
 /** A path into the data of one file, as ajv and our own checks name it: keys and list indexes. */
 export type Path = readonly (string | number)[];
@@ -73,24 +73,25 @@ export function locate(source: SourceFile, path: Path, part: 'value' | 'key' = '
 
 /** locate() over an outline: the same walk, with no aliases to follow. */
 function locateInOutline(source: SourceFile, root: OutlineNode, path: Path, part: 'value' | 'key'): SourceLocation {
-  let node: OutlineNode | undefined = root;
-  let offset = root.start ?? 0;
-  for (const [i, step] of path.entries()) {
-    if (node?.alias) node = node.alias;
-    let next: OutlineNode | undefined;
+  let node = root;
+  let offset = startOf(root) ?? 0;
+  for (let i = 0; i < path.length; i++) {
+    const step = path[i]!;
+    if (typeof node === 'object' && 'alias' in node) node = node.alias;
+    let next: OutlineNode;
     let keyOffset: number | undefined;
-    if (node?.pairs) {
-      const pair = node.pairs.get(String(step));
-      if (!pair) break;
-      keyOffset = pair.keyStart;
-      next = pair.value;
-    } else if (node?.items && typeof step === 'number') {
+    if (typeof node === 'object' && 'keys' in node) {
+      const index = node.keys.indexOf(String(step));
+      if (index < 0) break;
+      keyOffset = node.keyStarts[index];
+      next = node.values[index];
+    } else if (typeof node === 'object' && 'items' in node && typeof step === 'number') {
       next = node.items[step];
     } else {
       break;
     }
     const last = i === path.length - 1;
-    const here = last && part === 'key' ? (keyOffset ?? next?.start) : (next?.start ?? keyOffset);
+    const here = last && part === 'key' ? (keyOffset ?? startOf(next)) : (startOf(next) ?? keyOffset);
     if (here !== undefined) offset = here;
     node = next;
   }
