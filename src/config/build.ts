@@ -54,7 +54,8 @@ export function expandPrune(prune: unknown): PruneSettings {
   };
 }
 
-const unique = (values: readonly string[]): string[] => [...new Set(values)];
+/** Each value once, in first-seen order; a list of one or none is returned as it is (most are). */
+const unique = (values: string[]): string[] => (values.length < 2 ? values : [...new Set(values)]);
 
 export function buildDesiredState(
   files: string[],

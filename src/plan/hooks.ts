@@ -37,7 +37,9 @@ export function planHooks(
   const running = new Map<number, string[]>();
   const runs = (environmentId: number | undefined, enforcement: string, name: string) => {
     if (environmentId === undefined || enforcement === 'disabled') return;
-    running.set(environmentId, [...(running.get(environmentId) ?? []), name]);
+    const names = running.get(environmentId);
+    if (names) names.push(name);
+    else running.set(environmentId, [name]);
   };
   const managed = new Map<number, DesiredHook>();
   const deletesByScript = new Map<string, string>();

@@ -26,6 +26,22 @@ export function quoteNames(objects: readonly LiveNamed[]): string {
   return objects.map((o) => `"${o.name}" (id ${o.id})`).join(' and ');
 }
 
+/**
+ * The live objects an entry may pair with: those with its name or one of its previous names, each once, by id.
+ * Most entries have no previous names and match one object: that list is used as it is.
+ */
+function candidatesOf<L extends LiveNamed>(entry: DesiredNamed, name: string, liveByName: Map<string, L[]>): L[] {
+  const byName = liveByName.get(name) ?? [];
+  if (entry.previous_names.length === 0 && byName.length <= 1) return byName;
+  const candidates = new Map<number, L>();
+  for (const object of byName) candidates.set(object.id, object);
+  for (const previous of entry.previous_names) {
+    if (lower(previous) === name) continue;
+    for (const object of liveByName.get(lower(previous)) ?? []) candidates.set(object.id, object);
+  }
+  return [...candidates.values()].sort((a, b) => a.id - b.id);
+}
+
 export function matchByName<D extends DesiredNamed, L extends LiveNamed>(
   noun: string,
   desired: readonly D[],
@@ -58,14 +74,8 @@ export function matchByName<D extends DesiredNamed, L extends LiveNamed>(
     }
     declared.set(name, entry);
 
-    const candidates = new Map<number, L>();
-    for (const object of liveByName.get(name) ?? []) candidates.set(object.id, object);
-    for (const previous of entry.previous_names) {
-      if (lower(previous) === name) continue;
-      for (const object of liveByName.get(lower(previous)) ?? []) candidates.set(object.id, object);
-    }
-    for (const id of candidates.keys()) claimed.add(id);
-    const found = [...candidates.values()].sort((a, b) => a.id - b.id);
+    const found = candidatesOf(entry, name, liveByName);
+    for (const object of found) claimed.add(object.id);
     if (found.length > 1) {
       reasons.push({
         severity: 'error',
