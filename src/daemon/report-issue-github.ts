@@ -3,7 +3,7 @@
 // stalled, closed with a comment when it is back in sync and reopened if it leaves it again. Never a second one.
 import { UserError } from '../errors.js';
 import { clientOf, type ClientChoice } from '../github/client.js';
-import { toGhesApiError } from '../github/errors.js';
+import { GhesApiError, toGhesApiError } from '../github/errors.js';
 import { Redactor, type Logger } from '../redact.js';
 import { DEFAULT_MAX_LENGTH, escapeHtml, inlineCode, instanceName, markerValue } from '../report/markdown.js';
 import type { InstanceCondition, IssueReporter } from './report-issue.js';
@@ -79,7 +79,8 @@ export function createIssueReporter(options: IssueReporterOptions): IssueReporte
   const marker = issueMarker(options.instanceApiUrl);
   const issuesPath = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/issues`;
 
-  let login: string | undefined;
+  /** Our account, once known; `bot` while an installation token's account is not known yet (see whoAmI). */
+  let me: { login: string } | { bot: true } | undefined;
   /** What the issue says now, as far as we know; undefined until looked up (again, after any failure). */
   let known: { issue: KnownIssue | undefined } | undefined;
 
@@ -92,13 +93,36 @@ export function createIssueReporter(options: IssueReporterOptions): IssueReporte
     }
   };
 
-  const whoAmI = async (): Promise<string> => {
-    if (login !== undefined) return login;
-    const { data } = await call('GET', '/user');
-    const name = (data as { login?: unknown } | null)?.login;
-    if (typeof name !== 'string' || name === '') throw new UserError('GET /user: the token has no account login');
-    login = name;
-    return login;
+  /**
+   * Who the token's account is: `GET /user`, which GitHub refuses (403) to an installation token, a GitHub App's,
+   * whose account is `<app>[bot]`. Its issues are then looked for among those of bot accounts (a person cannot
+   * write as one), and the first one found, or the one we open, names our account from then on.
+   */
+  const whoAmI = async (): Promise<{ login: string } | { bot: true }> => {
+    if (me !== undefined) return me;
+    try {
+      const { data } = await call('GET', '/user');
+      const name = (data as { login?: unknown } | null)?.login;
+      if (typeof name !== 'string' || name === '') throw new UserError('GET /user: the token has no account login');
+      me = { login: name };
+    } catch (err) {
+      if (!(err instanceof GhesApiError && err.status === 403)) throw err;
+      me = { bot: true };
+    }
+    return me;
+  };
+
+  const authorOf = (issue: unknown): { login?: unknown; type?: unknown } =>
+    (issue as { user?: unknown } | null)?.user ?? {};
+
+  /** Whether our account wrote `issue`; the first bot-written one found names an installation token's account. */
+  const isOurs = (issue: unknown): boolean => {
+    const { login, type } = authorOf(issue);
+    if (typeof login !== 'string' || me === undefined) return false;
+    if ('login' in me) return login === me.login;
+    if (type !== 'Bot') return false;
+    me = { login };
+    return true;
   };
 
   const toKnown = (raw: Record<string, unknown>): KnownIssue => ({
@@ -114,16 +138,16 @@ export function createIssueReporter(options: IssueReporterOptions): IssueReporte
    * account opened count: anyone can paste the marker into an issue of their own.
    */
   const findMarked = async (state: 'open' | 'closed', direction: 'asc' | 'desc'): Promise<KnownIssue | undefined> => {
-    const me = await whoAmI();
-    const query = new URLSearchParams({ state, creator: me, sort: 'created', direction, per_page: '100' });
+    const account = await whoAmI();
+    const query = new URLSearchParams({ state, sort: 'created', direction, per_page: '100' });
+    if ('login' in account) query.set('creator', account.login);
     let url: string | undefined = `${issuesPath}?${query.toString()}`;
     while (url !== undefined) {
       const { data, headers }: Response = await call('GET', url);
       if (!Array.isArray(data)) throw new UserError(`GET ${issuesPath}: the answer is not a list of issues`);
       for (const raw of data as Record<string, unknown>[]) {
-        const author = (raw.user as { login?: unknown } | null)?.login;
-        if ('pull_request' in raw || author !== me || typeof raw.body !== 'string') continue;
-        if (raw.body.includes(marker)) return toKnown(raw);
+        if ('pull_request' in raw || typeof raw.body !== 'string' || !raw.body.includes(marker)) continue;
+        if (isOurs(raw)) return toKnown(raw);
       }
       url = /<([^>]+)>;\s*rel="next"/.exec(String(headers.link ?? ''))?.[1];
     }
@@ -169,6 +193,9 @@ export function createIssueReporter(options: IssueReporterOptions): IssueReporte
       return;
     }
     const { data } = await call('POST', issuesPath, { title, body });
+    // An installation token's account is known from its first issue: it wrote this one.
+    const { login } = authorOf(data);
+    if (me !== undefined && 'bot' in me && typeof login === 'string') me = { login };
     known.issue = { ...toKnown(data as Record<string, unknown>), title, body };
     options.log.info(`report issue: opened ${known.issue.url || `#${known.issue.number}`}`);
   };

@@ -25,7 +25,7 @@ const drifted = (details = '- update hook `Check Commits`: enforcement'): Report
 });
 const inSync: InstanceCondition = { state: 'in-sync', revision: 'main@sha1:0123456789abcdef0123456789abcdef01234567' };
 
-function reporterFor(sim: Simulator, logged: string[] = []) {
+function reporterFor(sim: Simulator, logged: string[] = [], token = sim.userToken!) {
   const log: Logger = {
     debug: () => {},
     info: (m) => logged.push(`info: ${m}`),
@@ -35,7 +35,7 @@ function reporterFor(sim: Simulator, logged: string[] = []) {
   return createIssueReporter({
     repository: REPO,
     apiUrl: sim.url,
-    token: sim.userToken!,
+    token,
     instanceApiUrl: INSTANCE,
     log,
     retryDelayMs: 1,
@@ -111,6 +111,32 @@ describe('the drift issue', () => {
     await restarted.update(inSync);
     expect(sim.state.issues.get(REPO, 3)?.state).toBe('closed');
     expect(sim.state.issues.get(REPO, 1)?.state).toBe('open');
+  });
+
+  it("works with a GitHub App's installation token, which GitHub refuses GET /user", async () => {
+    const APP_TOKEN = 'ghs_app-installation-token';
+    const sim = await simulator({ userTokens: [APP_TOKEN], logins: { [APP_TOKEN]: 'ghes-gitops[bot]' } });
+    // A person quoting the marker, and another app's issue for another instance: neither is ours.
+    sim.state.issues.create(REPO, { title: 'copy', body: `quoting ${issueMarker(INSTANCE)}` }, 'octocat');
+    sim.state.issues.create(
+      REPO,
+      { title: 'other', body: issueBody('https://other.example.com/api/v3', drifted()) },
+      'other-app[bot]',
+    );
+    const logged: string[] = [];
+    await reporterFor(sim, logged, APP_TOKEN).update(drifted());
+    expect(logged).toEqual([expect.stringMatching(/^info: report issue: opened .*\/issues\/3$/)]);
+    expect(sim.state.issues.get(REPO, 3)).toMatchObject({ user: 'ghes-gitops[bot]', state: 'open' });
+
+    // After a restart it finds its own issue again, and from then on keeps to its account.
+    const restarted = reporterFor(sim, logged, APP_TOKEN);
+    await restarted.update(inSync);
+    expect(sim.state.issues.get(REPO, 3)?.state).toBe('closed');
+    await restarted.update(drifted());
+    expect(sim.state.issues.list(REPO, { state: 'all' })).toHaveLength(3);
+    expect(sim.state.issues.get(REPO, 3)?.state).toBe('open');
+    expect(sim.state.issues.get(REPO, 1)?.state).toBe('open');
+    expect(logged.filter((line) => line.startsWith('warn'))).toEqual([]);
   });
 
   it('never opens a second issue when the answer to the create was lost', async () => {
