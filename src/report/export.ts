@@ -1,23 +1,23 @@
 // Renders the live state as a desired-state file, to start managing an instance: planned against the same
 // instance it gives no changes, but for environments not known to hold their image (a download failed, never ran
 // or runs now), which the file and exportWarnings name. Secrets cannot be read back: the file says where one is needed.
-import { Document, isSeq } from 'yaml';
-import type { YAMLMap, YAMLSeq } from 'yaml';
 import { DEFAULT_ENVIRONMENT_NAME } from '../config/types.js';
 import type { ObservedEnvironment, ObservedState } from '../github/types.js';
 import { compareStrings } from '../plan/order.js';
 import { oneLine } from './format.js';
 import { exportedOverrides } from './export-overrides.js';
 import { SCHEMA_URL, TOOL_NAME, VERSION } from '../version.js';
+import { writeYaml, type YamlFile } from './yaml-text.js';
 
 export interface ExportOptions {
   /** Written into the header when given; left out by default so that the same instance exports the same bytes. */
   generatedAt?: string;
 }
 
-const SECRET_COMMENT =
-  ' The live webhook has a secret, which the API cannot read back. Add `secret: ${ENV_VAR}` here, naming an\n' +
-  ' environment variable that holds it; otherwise updates to this webhook are refused (they would erase it).';
+const SECRET_COMMENT = [
+  'The live webhook has a secret, which the API cannot read back. Add `secret: ${ENV_VAR}` here, naming an',
+  'environment variable that holds it; otherwise updates to this webhook are refused (they would erase it).',
+];
 
 function byName(a: { name: string }, b: { name: string }): number {
   return compareStrings(a.name.toLowerCase(), b.name.toLowerCase()) || compareStrings(a.name, b.name);
@@ -62,67 +62,63 @@ function downloadNote(env: ObservedEnvironment): { comment: string; warning: str
 }
 
 export function renderExport(observed: ObservedState, options: ExportOptions = {}): string {
+  return writeYaml(exportedFile(observed, options));
+}
+
+/** What the exported file says, in the order it says it, before it is written as text. */
+export function exportedFile(observed: ObservedState, options: ExportOptions = {}): YamlFile {
   const environments = observed.environments.filter((env) => !env.default_environment).sort(byName);
   const hooks = [...observed.hooks].sort(byName);
   const webhooks = [...observed.webhooks].sort((a, b) => compareStrings(a.url.trim(), b.url.trim()) || a.id - b.id);
-
-  const overrides = hooks.map((hook) => exportedOverrides(hook, observed.overrides));
-  // Every field is written, defaults included: the file is the place a reader learns what is live.
-  const doc = new Document({
-    version: 1,
-    prune: false,
-    environments: environments.map((env) => ({ name: env.name, image_url: env.image_url })),
-    hooks: hooks.map((hook, i) => ({
-      name: hook.name,
-      script: hook.script,
-      script_repository: hook.script_repository,
-      environment: hook.environment.default_environment ? DEFAULT_ENVIRONMENT_NAME : hook.environment.name,
-      enforcement: hook.enforcement,
-      allow_downstream_configuration: hook.allow_downstream_configuration,
-      ...overrides[i]!.fields,
-    })),
-    webhooks: webhooks.map((webhook) => ({
-      url: webhook.url.trim(),
-      content_type: webhook.content_type,
-      insecure_ssl: webhook.insecure_ssl,
-      events: [...webhook.events].sort(compareStrings),
-      active: webhook.active,
-    })),
-  });
-
-  const generated = options.generatedAt ? ` on ${options.generatedAt}` : '';
-  doc.commentBefore =
-    ` yaml-language-server: $schema=${SCHEMA_URL}\n` +
-    ` Exported from the live instance by ${TOOL_NAME} ${VERSION}${generated}.\n` +
-    ' prune is off: objects missing from this file are left alone. Review it before turning prune on.';
-
-  const envItems = (doc.get('environments') as YAMLSeq<YAMLMap>).items;
-  environments.forEach((env, i) => {
-    const note = downloadNote(env);
-    if (note !== undefined) envItems[i]!.commentBefore = ` ${note.comment}`;
-  });
-
-  const hookItems = (doc.get('hooks') as YAMLSeq<YAMLMap>).items;
-  overrides.forEach((exported, i) => exported.decorate(hookItems[i]!));
-
   const urlCounts = new Map<string, number>();
   for (const webhook of webhooks) urlCounts.set(webhook.url.trim(), (urlCounts.get(webhook.url.trim()) ?? 0) + 1);
-  const webhookItems = (doc.get('webhooks') as YAMLSeq<YAMLMap>).items;
-  webhooks.forEach((webhook, i) => {
-    const item = webhookItems[i]!;
-    const events = item.get('events');
-    if (isSeq(events)) events.flow = true;
-    const comments: string[] = [];
-    const shared = urlCounts.get(webhook.url.trim()) ?? 1;
-    if (shared > 1) {
-      comments.push(
-        ` ${shared} live webhooks (this is id ${webhook.id}) have this URL; the config can manage only one of them.\n` +
-          ' Delete the others on the instance, and their entries here, before planning.',
-      );
-    }
-    if (webhook.has_secret) comments.push(SECRET_COMMENT);
-    if (comments.length > 0) item.commentBefore = comments.join('\n');
-  });
+  const generated = options.generatedAt ? ` on ${options.generatedAt}` : '';
 
-  return doc.toString({ lineWidth: 0 });
+  // Every field is written, defaults included: the file is the place a reader learns what is live.
+  return {
+    header: [
+      `yaml-language-server: $schema=${SCHEMA_URL}`,
+      `Exported from the live instance by ${TOOL_NAME} ${VERSION}${generated}.`,
+      'prune is off: objects missing from this file are left alone. Review it before turning prune on.',
+    ],
+    settings: { version: 1, prune: false },
+    lists: {
+      environments: environments.map((env) => {
+        const note = downloadNote(env);
+        return { comments: note ? [note.comment] : [], fields: { name: env.name, image_url: env.image_url } };
+      }),
+      hooks: hooks.map((hook) => {
+        const overrides = exportedOverrides(hook, observed.overrides);
+        const fields = {
+          name: hook.name,
+          script: hook.script,
+          script_repository: hook.script_repository,
+          environment: hook.environment.default_environment ? DEFAULT_ENVIRONMENT_NAME : hook.environment.name,
+          enforcement: hook.enforcement,
+          allow_downstream_configuration: hook.allow_downstream_configuration,
+          ...overrides.fields,
+        };
+        return { comments: overrides.comments, fields };
+      }),
+      webhooks: webhooks.map((webhook) => {
+        const comments: string[] = [];
+        const shared = urlCounts.get(webhook.url.trim()) ?? 1;
+        if (shared > 1) {
+          comments.push(
+            `${shared} live webhooks (this is id ${webhook.id}) have this URL; the config can manage only one of them.`,
+            'Delete the others on the instance, and their entries here, before planning.',
+          );
+        }
+        if (webhook.has_secret) comments.push(...SECRET_COMMENT);
+        const fields = {
+          url: webhook.url.trim(),
+          content_type: webhook.content_type,
+          insecure_ssl: webhook.insecure_ssl,
+          events: [...webhook.events].sort(compareStrings),
+          active: webhook.active,
+        };
+        return { comments, fields };
+      }),
+    },
+  };
 }
