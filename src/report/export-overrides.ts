@@ -1,6 +1,6 @@
 // Export's part for enforcement overrides: the overrides found in the organizations and repositories that were
 // read, written under their hook so that planning the file against the same instance changes nothing.
-import type { ObservedHook, ObservedOverrides, ObservedTarget } from '../github/types.js';
+import type { ObservedHook, ObservedHookAtTarget, ObservedOverrides, ObservedTarget } from '../github/types.js';
 import { compareStrings } from '../plan/order.js';
 
 export interface ExportedOverrides {
@@ -13,22 +13,46 @@ export interface ExportedOverrides {
 // A type, not an interface: it is written as a YAML mapping, which takes any record of scalars.
 export type OrganizationOverride = { enforcement: string; allow_downstream_configuration: boolean };
 
-export function exportedOverrides(hook: ObservedHook, overrides: ObservedOverrides | undefined): ExportedOverrides {
+/**
+ * Each hook's overrides in the targets that were read. The targets are sorted, and each one's overridden hooks
+ * indexed by id, once for all hooks: an export writes thousands of hooks, and every target lists them all.
+ */
+export function overridesExporter(overrides: ObservedOverrides | undefined): (hook: ObservedHook) => ExportedOverrides {
+  const organizations = byTarget(overrides?.organizations);
+  const repositories = byTarget(overrides?.repositories);
+  return (hook) => exportedOverrides(hook, organizations, repositories);
+}
+
+interface TargetOverrides {
+  name: string;
+  /** The hooks overridden at this very target, by id. */
+  overridden: Map<number, ObservedHookAtTarget>;
+}
+
+function byTarget(targets: readonly ObservedTarget[] | undefined): TargetOverrides[] {
+  return [...(targets ?? [])]
+    .sort((a, b) => compareStrings(a.name.toLowerCase(), b.name.toLowerCase()))
+    .map((target) => {
+      const overridden = new Map<number, ObservedHookAtTarget>();
+      for (const hook of target.hooks) if (hook.overridden && !overridden.has(hook.id)) overridden.set(hook.id, hook);
+      return { name: target.name, overridden };
+    });
+}
+
+function exportedOverrides(
+  hook: ObservedHook,
+  organizationTargets: readonly TargetOverrides[],
+  repositoryTargets: readonly TargetOverrides[],
+): ExportedOverrides {
   const comments: string[] = [];
   const organizations: [string, OrganizationOverride][] = [];
   const repositories: [string, string][] = [];
   /** Organizations whose override of this hook keeps repositories from overriding, by lower-cased login. */
   const forbidding = new Set<string>();
 
-  const overriddenIn = (targets: readonly ObservedTarget[] | undefined) =>
-    [...(targets ?? [])]
-      .sort((a, b) => compareStrings(a.name.toLowerCase(), b.name.toLowerCase()))
-      .flatMap((target) => {
-        const here = target.hooks.find((h) => h.id === hook.id && h.overridden);
-        return here ? [{ target, here }] : [];
-      });
-
-  for (const { target, here } of overriddenIn(overrides?.organizations)) {
+  for (const target of organizationTargets) {
+    const here = target.overridden.get(hook.id);
+    if (!here) continue;
     if (!hook.allow_downstream_configuration) {
       comments.push(...skipped(target.name, 'organization'));
       continue;
@@ -37,7 +61,9 @@ export function exportedOverrides(hook: ObservedHook, overrides: ObservedOverrid
     if (!allow) forbidding.add(target.name.toLowerCase());
     organizations.push([target.name, { enforcement: here.enforcement, allow_downstream_configuration: allow }]);
   }
-  for (const { target, here } of overriddenIn(overrides?.repositories)) {
+  for (const target of repositoryTargets) {
+    const here = target.overridden.get(hook.id);
+    if (!here) continue;
     const owner = target.name.split('/')[0]?.toLowerCase() ?? '';
     if (!hook.allow_downstream_configuration || forbidding.has(owner)) {
       comments.push(...skipped(target.name, 'repository'));

@@ -5,7 +5,7 @@ import { DEFAULT_ENVIRONMENT_NAME } from '../config/types.js';
 import type { ObservedEnvironment, ObservedState } from '../github/types.js';
 import { compareStrings } from '../plan/order.js';
 import { oneLine } from './format.js';
-import { exportedOverrides } from './export-overrides.js';
+import { overridesExporter } from './export-overrides.js';
 import { SCHEMA_URL, TOOL_NAME, VERSION } from '../version.js';
 import { writeYaml, type YamlFile } from './yaml-text.js';
 
@@ -19,8 +19,12 @@ const SECRET_COMMENT = [
   'environment variable that holds it; otherwise updates to this webhook are refused (they would erase it).',
 ];
 
-function byName(a: { name: string }, b: { name: string }): number {
-  return compareStrings(a.name.toLowerCase(), b.name.toLowerCase()) || compareStrings(a.name, b.name);
+/** By name as GHES compares names (case-insensitively), then exactly: the same order whatever the API's. */
+function sortedByName<T extends { name: string }>(items: readonly T[]): T[] {
+  return items
+    .map((item) => ({ item, key: item.name.toLowerCase() }))
+    .sort((a, b) => compareStrings(a.key, b.key) || compareStrings(a.item.name, b.item.name))
+    .map(({ item }) => item);
 }
 
 /**
@@ -28,10 +32,9 @@ function byName(a: { name: string }, b: { name: string }): number {
  * the plan corrects with a download, exactly as for a hand-written config. Each note is also said on stderr.
  */
 export function exportWarnings(observed: ObservedState): string[] {
-  return observed.environments
-    .filter((env) => !env.default_environment)
-    .sort(byName)
-    .flatMap((env) => downloadNote(env)?.warning ?? []);
+  return sortedByName(observed.environments.filter((env) => !env.default_environment)).flatMap(
+    (env) => downloadNote(env)?.warning ?? [],
+  );
 }
 
 function downloadNote(env: ObservedEnvironment): { comment: string; warning: string } | undefined {
@@ -67,8 +70,9 @@ export function renderExport(observed: ObservedState, options: ExportOptions = {
 
 /** What the exported file says, in the order it says it, before it is written as text. */
 export function exportedFile(observed: ObservedState, options: ExportOptions = {}): YamlFile {
-  const environments = observed.environments.filter((env) => !env.default_environment).sort(byName);
-  const hooks = [...observed.hooks].sort(byName);
+  const environments = sortedByName(observed.environments.filter((env) => !env.default_environment));
+  const hooks = sortedByName(observed.hooks);
+  const hookOverrides = overridesExporter(observed.overrides);
   const webhooks = [...observed.webhooks].sort((a, b) => compareStrings(a.url.trim(), b.url.trim()) || a.id - b.id);
   const urlCounts = new Map<string, number>();
   for (const webhook of webhooks) urlCounts.set(webhook.url.trim(), (urlCounts.get(webhook.url.trim()) ?? 0) + 1);
@@ -88,7 +92,7 @@ export function exportedFile(observed: ObservedState, options: ExportOptions = {
         return { comments: note ? [note.comment] : [], fields: { name: env.name, image_url: env.image_url } };
       }),
       hooks: hooks.map((hook) => {
-        const overrides = exportedOverrides(hook, observed.overrides);
+        const overrides = hookOverrides(hook);
         const fields = {
           name: hook.name,
           script: hook.script,

@@ -3,17 +3,24 @@
 // used a `yaml` Document: a node per scalar, and its stringifier, were most of the time a large export took.
 
 /**
- * Characters a plain scalar may hold after its first: letters, marks, digits, dashes, currency and other symbols
- * (`–`, `€`, `✓`: none of them ASCII but `-` and `$`), and ASCII punctuation that is never an indicator inside a
- * scalar. Not `:` (a key), `#` (a comment), `,[]{}` (flow), quotes, `\`, `|`, `>`, backtick.
- */
-const WORD = "[\\p{L}\\p{M}\\p{N}\\p{Pd}\\p{Sc}\\p{So}_./@+=~%&!*?()$;'-]";
-/**
  * A plain scalar in a block: it starts with a letter, `_` or `/` (never an indicator, digit, sign or dot, so never
- * a number); single spaces only between words; `:` only before a word (`https://`), never as `: ` or at the end;
- * `#` never after a space. The config loader's fast path (src/config/block-yaml.ts) reads every one of these.
+ * a number); then `word` characters, single spaces only between words, `:` only before a word (`https://`), never
+ * as `: ` or at the end, and `#` never after a space. The config loader's fast path (src/config/block-yaml.ts)
+ * reads every one of these.
  */
-const PLAIN = new RegExp(`^[\\p{L}_/](?:${WORD}|:(?=${WORD})|#| (?=${WORD}))*$`, 'u');
+function plainScalar(letter: string, word: string, flags: string): RegExp {
+  return new RegExp(`^[${letter}_/](?:${word}|:(?=${word})|#| (?=${word}))*$`, flags);
+}
+/** ASCII punctuation that is never an indicator inside a scalar: not `:`, `#`, `,[]{}`, quotes, `\`, `|`, `>`, backtick. */
+const PUNCTUATION = "_./@+=~%&!*?()$;'-";
+/**
+ * Any string: after the first character, letters, marks, digits, dashes, currency and other symbols (`–`, `€`, `✓`;
+ * of ASCII, these classes hold only letters, digits, `-` and `$`).
+ */
+const PLAIN = plainScalar('\\p{L}', `[\\p{L}\\p{M}\\p{N}\\p{Pd}\\p{Sc}\\p{So}${PUNCTUATION}]`, 'u');
+/** The same for ASCII text, which is nearly every string: the Unicode classes make a slow regular expression. */
+const ASCII_PLAIN = plainScalar('A-Za-z', `[A-Za-z0-9${PUNCTUATION}]`, '');
+const ASCII = /^[\x20-\x7e]*$/;
 /** Inside `[ ]` and `{ }`: words without spaces or punctuation, such as event names and enforcement values. */
 const FLOW_PLAIN = /^[\p{L}_/][\p{L}\p{M}\p{N}_./-]*$/u;
 /** Read as null or a boolean by YAML 1.2 (any case here), or by YAML 1.1 tools that may read the file too. */
@@ -53,51 +60,47 @@ export interface YamlFile {
  * key, `key: []` for an empty list); keys are written as given, so they must be plain words.
  */
 export function writeYaml(file: YamlFile): string {
-  const out = commentLines(file.header, '');
-  out.push('');
-  for (const [key, value] of Object.entries(file.settings)) out.push(`${key}: ${scalar(value)}`);
-  for (const [key, entries] of Object.entries(file.lists)) {
+  let out = '';
+  for (const line of commentLines(file.header, '')) out += `${line}\n`;
+  out += '\n';
+  for (const key in file.settings) out += `${key}: ${scalar(file.settings[key]!)}\n`;
+  for (const key in file.lists) {
+    const entries = file.lists[key]!;
     if (entries.length === 0) {
-      out.push(`${key}: []`);
+      out += `${key}: []\n`;
       continue;
     }
-    out.push(`${key}:`);
+    out += `${key}:\n`;
     for (const { comments, fields } of entries) {
-      out.push(...commentLines(comments, '  '));
+      for (const line of commentLines(comments, '  ')) out += `${line}\n`;
       let lead = '  - ';
-      for (const [name, value] of Object.entries(fields)) {
-        writeField(out, lead, name, value);
+      for (const name in fields) {
+        out += writeField(lead, name, fields[name]!);
         lead = '    ';
       }
     }
   }
-  out.push('');
-  return out.join('\n');
+  return out;
 }
 
-function writeField(out: string[], lead: string, key: string, value: YamlValue): void {
-  if (Array.isArray(value)) {
-    out.push(`${lead}${key}: ${flowSequence(value as readonly YamlScalar[])}`);
-  } else if (typeof value === 'object') {
-    const mapping = Object.entries(value as Record<string, YamlScalar | YamlFlowMapping>);
-    if (mapping.length === 0) {
-      out.push(`${lead}${key}: {}`);
-      return;
-    }
-    out.push(`${lead}${key}:`);
-    const indent = ' '.repeat(lead.length + 2);
-    for (const [name, item] of mapping) {
-      out.push(`${indent}${scalar(name)}: ${typeof item === 'object' ? flowMapping(item) : scalar(item)}`);
-    }
-  } else {
-    out.push(`${lead}${key}: ${scalar(value)}`);
+function writeField(lead: string, key: string, value: YamlValue): string {
+  if (Array.isArray(value)) return `${lead}${key}: ${flowSequence(value as readonly YamlScalar[])}\n`;
+  if (typeof value !== 'object') return `${lead}${key}: ${scalar(value)}\n`;
+  const mapping = Object.entries(value as Record<string, YamlScalar | YamlFlowMapping>);
+  if (mapping.length === 0) return `${lead}${key}: {}\n`;
+  let out = `${lead}${key}:\n`;
+  const indent = ' '.repeat(lead.length + 2);
+  for (const [name, item] of mapping) {
+    out += `${indent}${scalar(name)}: ${typeof item === 'object' ? flowMapping(item) : scalar(item)}\n`;
   }
+  return out;
 }
 
 /** A scalar in block context: a mapping's value or key, or a sequence item. */
 function scalar(value: YamlScalar): string {
   if (typeof value !== 'string') return String(value);
-  return PLAIN.test(value) && !KEYWORD.test(value) ? value : quoted(value);
+  const plain = ASCII.test(value) ? ASCII_PLAIN.test(value) : PLAIN.test(value);
+  return plain && !KEYWORD.test(value) ? value : quoted(value);
 }
 
 /** A scalar inside a flow collection. */
