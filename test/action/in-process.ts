@@ -1,10 +1,11 @@
 // Runs the Action's run() in this process, from the sources, with the environment a runner gives a step and
 // @actions/core replaced by fake-core.ts (the test file registers the mock: vi.mock is per file). Signals come
 // from a FakeProcess the test controls (test/helpers/fake-process.ts), never from the test runner's own process.
+// Each run has its own environment, host and core record, so runs may overlap (concurrent tests).
 import { readFileSync } from 'node:fs';
 import { run } from '../../src/action/run.js';
 import { FakeProcess } from '../helpers/fake-process.js';
-import { startStep, type RecordedStep } from './fake-core.js';
+import { inStep, type RecordedStep } from './fake-core.js';
 import { runnerEnvironment, type StepOptions } from './harness.js';
 
 export interface InProcessStep extends RecordedStep {
@@ -18,9 +19,8 @@ export interface InProcessOptions extends StepOptions {
 
 export async function runInProcess(options: InProcessOptions): Promise<InProcessStep> {
   const { env, inputs } = await runnerEnvironment(options, await options.fx.tempDir());
-  const recorded = startStep(inputs);
   const host = options.host ?? new FakeProcess();
-  await run({ env, host });
+  const recorded = await inStep(inputs, () => run({ env, host }));
   const code = typeof host.exitCode === 'number' ? host.exitCode : recorded.failed === undefined ? 0 : 1;
   return Object.assign(recorded, { code });
 }

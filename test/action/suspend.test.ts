@@ -9,7 +9,7 @@ webhooks:
   - url: https://hooks.example.com/suspended
 `;
 
-describe('suspend: true', () => {
+describe.concurrent('suspend: true', () => {
   it('turns an Action apply run into a plan: nothing sent, and the summary says why', async ({ onTestFinished }) => {
     const fx = fixtures(onTestFinished);
     const sim = await fx.simulator();
