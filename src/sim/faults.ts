@@ -46,6 +46,11 @@ export interface InjectOptions {
   status?: number;
   /** The delay for a scripted `latency` fault (default: FaultOptions.latencyMs, else 1000). */
   latencyMs?: number;
+  /**
+   * A scripted `latency` fault holds the request until this settles, instead of for `latencyMs`: a test releases it
+   * at the moment it chooses, so "still in flight" never depends on how fast a loaded machine runs.
+   */
+  until?: Promise<unknown>;
 }
 
 export interface Fault {
@@ -54,6 +59,8 @@ export interface Fault {
   status?: number;
   /** Extra delay for a `latency` fault. */
   latencyMs?: number;
+  /** A `latency` fault held until this settles (InjectOptions.until). */
+  until?: Promise<unknown>;
   scripted: boolean;
 }
 
@@ -123,6 +130,7 @@ export class FaultPlanner {
         scripted: true,
         status: scripted.options.status ?? defaultStatus(scripted.kind, 0),
         latencyMs: scripted.options.latencyMs ?? (this.latencyMs || 1000),
+        ...(scripted.kind === 'latency' && scripted.options.until && { until: scripted.options.until }),
       };
     }
 

@@ -120,6 +120,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }, ms);
       sleepers.set(timer, resolve);
     });
+  /** Requests a fault holds until the test lets them go (InjectOptions.until); stop() lets them all go. */
+  const held = new Set<() => void>();
+  const hold = (until: Promise<unknown>): Promise<void> =>
+    new Promise((resolve) => {
+      const release = () => {
+        held.delete(release);
+        resolve();
+      };
+      held.add(release);
+      until.then(release, release);
+    });
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -168,8 +179,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const fault = isApi ? faults.decide(method, apiPath, url.search) : undefined;
     if (fault) entry.fault = fault.kind;
 
-    const delay = (isApi ? faults.latencyMs : 0) + (fault?.kind === 'latency' ? (fault.latencyMs ?? 0) : 0);
+    const delay =
+      (isApi ? faults.latencyMs : 0) + (fault?.kind === 'latency' && !fault.until ? (fault.latencyMs ?? 0) : 0);
     if (delay > 0) await sleep(delay);
+    if (fault?.until) await hold(fault.until);
     if (stopping || res.destroyed) return;
 
     const retryAfterSeconds = options.retryAfterSeconds ?? faults.retryAfterSeconds ?? 1;
@@ -204,6 +217,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           wake();
         }
         sleepers.clear();
+        for (const release of [...held]) release();
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
         server.closeAllConnections();

@@ -88,25 +88,30 @@ describe('serve: resources', () => {
 describe('serve: shutdown', () => {
   it('on SIGTERM during a slow apply: not ready at once, lets the operation in flight finish, starts nothing new, exits 0', async () => {
     const sim = await simulator({ downloadMs: 60_000 });
-    // The environment's create takes 800 ms: SIGTERM lands while it is in flight.
+    // The environment's create is held until the test lets it go: SIGTERM lands while it is in flight, however
+    // slowly a loaded machine runs the rest.
+    let finishCreate!: () => void;
+    const createHeld = new Promise<void>((resolve) => (finishCreate = resolve));
     sim.injectFault({ method: 'POST', pathPattern: '/admin/pre-receive-environments' }, 'latency', 1, {
-      latencyMs: 800,
+      until: createHeld,
     });
     const d: TestDaemon = await startDaemon(sim, configFile(), { shutdownTimeoutMs: 5_000 }, (c) => stops.push(c));
-    // The environment's create, specifically: the webhook's create may be in flight for a moment too.
-    const creatingEnvironment = () =>
-      sim.requests.entries.some(
-        (e) => e.method === 'POST' && e.path.endsWith('/pre-receive-environments') && e.status === null,
-      );
-    await eventually(creatingEnvironment);
-    const signalled = Date.now();
+    const creating = (path: string) => sim.requests.entries.find((e) => e.method === 'POST' && e.path.endsWith(path));
+    // Both creates started before the signal: the environment's is held; the webhook's has arrived too, so every
+    // request that arrives after the signal was sent after it.
+    await eventually(
+      () => creating('/pre-receive-environments')?.status === null && creating('/admin/hooks') !== undefined,
+    );
+    const lastBefore = sim.requests.entries.at(-1)!.seq;
     d.manager.signal('SIGTERM');
     expect((await d.get('/readyz')).status).toBe(503);
+    expect(creating('/pre-receive-environments')!.status).toBeNull();
+    finishCreate();
     // 0, not 1: the pass finished within the shutdown timeout, without waiting for the minute-long download.
     expect(await d.manager.finished).toBe(0);
     // The create in flight finished and was answered; nothing started after the signal (its download included).
     expect(sim.requests.entries.every((e) => e.status !== null)).toBe(true);
-    expect(sim.requests.entries.filter((e) => e.method !== 'GET' && e.startedAt > signalled)).toEqual([]);
+    expect(sim.requests.entries.filter((e) => e.seq > lastBefore && e.method !== 'GET')).toEqual([]);
     expect(mutations(sim)).toContain('POST /admin/pre-receive-environments');
     expect(mutations(sim).filter((line) => line.endsWith('/downloads'))).toEqual([]);
     expect(sim.state.findEnvironment('slow')).toBeDefined();

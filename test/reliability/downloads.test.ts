@@ -1,9 +1,10 @@
 // A failed environment download stops only the hooks that need that environment: everything else is applied,
 // and the run says what was skipped and why.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Redactor } from '../../src/redact.js';
 import { applyPlan, loadDesired, planChanges } from '../../src/reconcile.js';
 import { renderApplyText } from '../../src/report/apply.js';
+import { ManualClock } from '../../src/sim/clock.js';
 import { fastApi, repositories, simulator, writeConfig } from './helpers.js';
 
 describe('a failed environment download', () => {
@@ -83,16 +84,26 @@ describe('downloads that someone else started, or that fail', () => {
     enforcement,
   });
 
-  /** An environment whose download of `image` started just now, elsewhere, and ends in `ms` (failing or not). */
-  function downloading(name: string, imageUrl: string, image: string, ms: number, failsWith: string | null = null) {
+  /**
+   * An environment whose download of `image` started at the clock's now, elsewhere, and ends `ms` later on that
+   * clock (failing or not).
+   */
+  function downloading(
+    clock: ManualClock,
+    name: string,
+    imageUrl: string,
+    image: string,
+    ms: number,
+    failsWith: string | null = null,
+  ) {
     return {
       id: 2,
       name,
       image_url: imageUrl,
       download: {
         state: 'in_progress' as const,
-        downloaded_at: new Date().toISOString(),
-        completes_at: new Date(Date.now() + ms).toISOString(),
+        downloaded_at: new Date(clock.now()).toISOString(),
+        completes_at: new Date(clock.now() + ms).toISOString(),
         fails_with: failsWith,
         image_url: image,
       },
@@ -114,15 +125,39 @@ describe('downloads that someone else started, or that fail', () => {
     return { plan, result, status: Object.fromEntries(result.results.map((r) => [r.operation.id, r.status])) };
   }
 
+  /**
+   * Runs once the way a download already running meets it: the simulator's clock stands still until our POST of a
+   * download has been refused (422, one in progress), then moves on by `ms`, so the running download ends only after
+   * we met it, however slowly a loaded machine plans.
+   */
+  async function runMeetingDownload(
+    sim: Awaited<ReturnType<typeof simulator>>,
+    clock: ManualClock,
+    config: object,
+    ms: number,
+  ) {
+    let finished = false;
+    const done = run(sim, config).finally(() => (finished = true));
+    // A run that never meets the download ends on its own; the assertions then say what went wrong.
+    const met = () => finished || sim.requests.filter('POST', /\/downloads$/).some((e) => e.status === 422);
+    await vi.waitUntil(met, { timeout: 20_000, interval: 2 });
+    clock.advance(ms);
+    return done;
+  }
+
   it('a new image_url is downloaded after an older download still running, never the old image under the new URL', async () => {
+    const clock = new ManualClock(Date.now());
     const sim = await simulator({
+      clock: clock.now,
+      // Ours completes at its first read: only the older one's end is up to the test.
+      downloadMs: 0,
       initialState: {
         ...repositories(['platform/hooks', 'gate.sh']),
-        environments: [downloading('Java', V1, V1, 150)],
+        environments: [downloading(clock, 'Java', V1, V1, 150)],
       },
     });
     const config = { version: 1, environments: [{ name: 'Java', image_url: V2 }] };
-    const first = await run(sim, config);
+    const first = await runMeetingDownload(sim, clock, config, 150);
     expect(first.status).toEqual({ 'environment:update:Java': 'succeeded', 'environment:download:Java': 'succeeded' });
     // Our POST met the old download (422), waited for it, then started ours: GHES holds the v2 tarball.
     const downloadPosts = sim.requests.entries.filter((e) => e.method === 'POST' && e.path.endsWith('/downloads'));
@@ -132,10 +167,13 @@ describe('downloads that someone else started, or that fail', () => {
   });
 
   it('a download in progress at plan time is waited for; when it fails, the hook that needs it is skipped', async () => {
+    const clock = new ManualClock(Date.now());
     const sim = await simulator({
+      clock: clock.now,
+      downloadMs: 0,
       initialState: {
         ...repositories(['platform/hooks', 'gate.sh']),
-        environments: [downloading('Tools', BROKEN, BROKEN, 100, `Failed to download ${BROKEN}: 404 Not Found`)],
+        environments: [downloading(clock, 'Tools', BROKEN, BROKEN, 100, `Failed to download ${BROKEN}: 404 Not Found`)],
       },
     });
     const config = {
@@ -143,7 +181,7 @@ describe('downloads that someone else started, or that fail', () => {
       environments: [{ name: 'Tools', image_url: BROKEN }],
       hooks: [hookEntry('enabled', 'Tools')],
     };
-    const first = await run(sim, config);
+    const first = await runMeetingDownload(sim, clock, config, 100);
     expect(first.plan.operations.map((op) => [op.id, op.dependsOn])).toEqual([
       ['environment:download:Tools', []],
       ['hook:create:gate', ['environment:download:Tools']],
@@ -151,10 +189,14 @@ describe('downloads that someone else started, or that fail', () => {
     expect(first.status).toEqual({ 'environment:download:Tools': 'failed', 'hook:create:gate': 'skipped' });
     expect(sim.state.hooks()).toEqual([]);
     // A timeout leaves it running; the next run waits for it again rather than create the hook on a broken image.
-    sim.state.setDownload(2, downloading('Tools', BROKEN, BROKEN, 100, 'still broken').download);
+    sim.state.setDownload(2, downloading(clock, 'Tools', BROKEN, BROKEN, 100, 'still broken').download);
     const second = await run(sim, config, 20);
     expect(second.status).toEqual({ 'environment:download:Tools': 'failed', 'hook:create:gate': 'skipped' });
+    expect(second.result.results.find((r) => r.operation.id === 'environment:download:Tools')?.error).toMatch(
+      /did not finish within 20 ms/,
+    );
     expect(sim.state.hooks()).toEqual([]);
+    expect(sim.state.environment(2)!.download.state).toBe('in_progress');
   });
 
   it('a hook can be turned off while its environment cannot be downloaded', async () => {

@@ -137,6 +137,35 @@ describe('fault injection', () => {
     expect(sim.requests.peakConcurrency).toBe(1);
   });
 
+  test('a latency fault with `until` holds the request until the test lets it go; stop() lets it go too', async () => {
+    const sim = await simulator();
+    let release!: () => void;
+    sim.injectFault({ method: 'GET', pathPattern: '/admin/hooks' }, 'latency', 2, {
+      until: new Promise<void>((resolve) => (release = resolve)),
+    });
+    const api = client(sim);
+    const held = api.get('/admin/hooks');
+    await expect.poll(() => sim.requests.inFlight).toBe(1);
+    // Other requests are not held.
+    expect((await api.get('/admin/pre-receive-environments')).status).toBe(200);
+    expect(sim.requests.inFlight).toBe(1);
+    release();
+    expect((await held).status).toBe(200);
+    expect(sim.requests.entries[0]).toMatchObject({ fault: 'latency', status: 200 });
+
+    // The second is released already (the same promise): it is answered too.
+    expect((await api.get('/admin/hooks')).status).toBe(200);
+
+    sim.injectFault({ method: 'GET', pathPattern: '/admin/hooks' }, 'latency', 1, { until: new Promise(() => {}) });
+    const never = api.get('/admin/hooks').then(
+      () => 'answered',
+      () => 'failed',
+    );
+    await expect.poll(() => sim.requests.inFlight).toBe(1);
+    await sim.stop();
+    expect(await never).toBe('failed');
+  });
+
   test('a hung request is abandoned by the client, and stop() still returns at once', async () => {
     const sim = await simulator();
     sim.injectFault({ pathPattern: '/admin/hooks' }, 'hang', 2);
