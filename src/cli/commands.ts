@@ -1,6 +1,6 @@
 // One function per command. Data (plans, exports) goes to stdout; progress and diagnostics to stderr.
 import type { ApplyResult } from '../apply/types.js';
-import { hasChanges, type Plan } from '../plan/types.js';
+import { hasChanges } from '../plan/types.js';
 import { DEFAULT_CONCURRENCY } from '../apply/apply.js';
 import { DEFAULT_CONFIG_PATH, undeclaredEnvironments } from '../config/load.js';
 import { isTargetName, type NamedTarget, type OverrideTargets } from '../config/overrides.js';
@@ -9,7 +9,7 @@ import { formatDiagnostic, UserError } from '../errors.js';
 import type { ObservedState } from '../github/types.js';
 import { resolveConnection } from '../github/connection.js';
 import { createNodeFetch, proxyFor } from '../github/transport.js';
-import { renderApplyText } from '../report/apply.js';
+import { renderApplyJson, renderApplyText } from '../report/apply.js';
 import { exportWarnings, renderExport } from '../report/export.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText } from '../report/plan.js';
 import { onInterrupt, type Interruption, type SignalHost } from '../interrupt.js';
@@ -21,7 +21,6 @@ import {
   planChanges,
   reviewPlan,
   type ConnectOptions,
-  type PlanReview,
   type ReviewSettings,
 } from '../reconcile.js';
 import { askApproval, processTerminal, type Terminal } from './approve.js';
@@ -277,14 +276,6 @@ function exportTargets(flags: ParsedFlags): OverrideTargets {
     return names.map((name) => ({ name }));
   };
   return { organizations: list('organizations', 'organization'), repositories: list('repositories', 'repository') };
-}
-
-/**
- * `apply --format json`: always `{plan, result}`, the result of a run with nothing to do included, so a reader
- * never has to tell two shapes apart.
- */
-function renderApplyJson(plan: Plan, result: ApplyResult, review: PlanReview): string {
-  return JSON.stringify({ plan: JSON.parse(renderPlanJson(plan, review)) as unknown, result }, null, 2);
 }
 
 function nothingApplied(dryRun: boolean): ApplyResult {

@@ -1,9 +1,12 @@
 // Pure renderers of an apply result: what was done, what failed and why, and what was never sent, so that after
 // a failure or an interruption the reader knows the state the instance was left in.
 import type { ApplyResult, OperationResult, OperationStatus } from '../apply/types.js';
+import type { Plan } from '../plan/types.js';
+import type { Findings } from './findings.js';
 import { describeOperation, oneLine, painter } from './format.js';
 import { DEFAULT_MAX_LENGTH, escapeHtml, fitSections, inlineCode } from './markdown.js';
 import type { Section } from './markdown.js';
+import { operationJson, planDocument } from './plan.js';
 
 const STATUS_MARKS: Record<OperationStatus, string> = {
   succeeded: '✓',
@@ -101,4 +104,16 @@ export function renderApplyMarkdown(result: ApplyResult, options: ApplyMarkdownO
   const body = fitSections(sections, maxLength - head.length - tail.length);
   const text = head + body.text + tail;
   return text.length <= maxLength ? text : text.slice(0, maxLength);
+}
+
+/**
+ * `apply --format json`: always `{ plan, result }`, the result of a run with nothing to do included, so a reader
+ * never has to tell two shapes apart. Each result names its operation in the plan's public shape.
+ */
+export function renderApplyJson(plan: Plan, result: ApplyResult, findings: Findings): string {
+  const results = result.results.map(({ operation, ...outcome }) => ({
+    operation: operationJson(operation),
+    ...outcome,
+  }));
+  return JSON.stringify({ plan: planDocument(plan, findings), result: { ...result, results } }, null, 2);
 }

@@ -146,29 +146,34 @@ function findingJson(diagnostic: Finding<ErrorCode | WarningCode>) {
   };
 }
 
+/** An operation's public shape, in the plan and in apply's result: without `fields` (the values apply sends). */
+export function operationJson(op: Operation) {
+  return {
+    id: op.id,
+    kind: op.kind,
+    key: op.key,
+    ...(op.kind === 'override' && { hook: op.hook, scope: op.scope, target: op.target }),
+    action: op.action,
+    changes: op.changes,
+    dependsOn: op.dependsOn,
+    ...(op.reason !== undefined && { reason: op.reason }),
+    ...(op.reasonCode !== undefined && { reasonCode: op.reasonCode }),
+    // Text as before (formatVersion 1), and each warning's code at the same index.
+    warnings: op.warnings.map((warning) => warning.message),
+    warningCodes: op.warnings.map((warning) => warning.code),
+    ...(op.blastRadius !== undefined && { blastRadius: op.blastRadius }),
+    ...(op.blastRadiusCodes !== undefined && { blastRadiusCodes: op.blastRadiusCodes }),
+  };
+}
+
 /**
- * What `plan --format json` prints: the plan's public shape, without `fields` (which hold the values apply sends),
- * and its review: `errors` (what apply would refuse; non-empty means the plan fails review) and `warnings`.
+ * What `plan --format json` prints: the plan's public shape and its review: `errors` (what apply would refuse;
+ * non-empty means the plan fails review) and `warnings`.
  */
-export function renderPlanJson(plan: Plan, findings: Findings = NO_FINDINGS): string {
-  const document = {
+export function planDocument(plan: Plan, findings: Findings = NO_FINDINGS) {
+  return {
     formatVersion: plan.formatVersion,
-    operations: plan.operations.map((op) => ({
-      id: op.id,
-      kind: op.kind,
-      key: op.key,
-      ...(op.kind === 'override' && { hook: op.hook, scope: op.scope, target: op.target }),
-      action: op.action,
-      changes: op.changes,
-      dependsOn: op.dependsOn,
-      ...(op.reason !== undefined && { reason: op.reason }),
-      ...(op.reasonCode !== undefined && { reasonCode: op.reasonCode }),
-      // Text as before (formatVersion 1), and each warning's code at the same index.
-      warnings: op.warnings.map((warning) => warning.message),
-      warningCodes: op.warnings.map((warning) => warning.code),
-      ...(op.blastRadius !== undefined && { blastRadius: op.blastRadius }),
-      ...(op.blastRadiusCodes !== undefined && { blastRadiusCodes: op.blastRadiusCodes }),
-    })),
+    operations: plan.operations.map(operationJson),
     unmanaged: plan.unmanaged,
     summary: plan.summary,
     errors: findings.errors.map(findingJson),
@@ -177,7 +182,10 @@ export function renderPlanJson(plan: Plan, findings: Findings = NO_FINDINGS): st
       ...findings.warnings.map(findingJson),
     ],
   };
-  return JSON.stringify(document, null, 2);
+}
+
+export function renderPlanJson(plan: Plan, findings: Findings = NO_FINDINGS): string {
+  return JSON.stringify(planDocument(plan, findings), null, 2);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

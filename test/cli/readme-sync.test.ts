@@ -1,7 +1,8 @@
 // The README and `--help` tell the same story: the bundle's help for every command (and the overview) against the
 // README's command table, its flag tables and the Daemon section's, every flag both ways with the same value; every
 // command line the README shows uses only flags its command takes; and the JSON plan's keys, as `plan --format
-// json` and `plan --out` print them against the simulator, against the README's table of them, both ways.
+// json` and `plan --out` print them against the simulator, and those of `apply --format json`'s result, against
+// the README's tables of them, both ways.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -255,6 +256,60 @@ describe('README ↔ the JSON plan', () => {
     // errors[] are findings of the same shape as warnings[], which the README says once.
     const seen = [...new Set([...printed, ...saved].map((path) => path.replace(/^errors\[\]/, 'warnings[]')))];
     expect(seen.sort()).toEqual([...new Set(documented)].sort());
+  });
+});
+
+/** An apply with every outcome that carries a key: a create that succeeds, a download that fails, a hook it skips. */
+const APPLY_CONFIG = `version: 1
+environments:
+  - name: Broken
+    image_url: https://files.example.com/will-fail.tar.gz
+hooks:
+  - name: Check Commits
+    script: scripts/commit_check.sh
+    script_repository: DevIT/hooks
+    environment: Broken
+webhooks:
+  - url: https://hooks.example.com/a
+`;
+
+describe('README ↔ the JSON apply result', () => {
+  it('documents every key of `result` that `apply --format json` prints, and no other', async ({ onTestFinished }) => {
+    const table = ALL_TABLES.find(
+      (t) => t.header[0] === 'key' && README.slice(0, t.at).endsWith('The keys of `result`, all of them:\n\n'),
+    );
+    expect(table, 'README: the table of the JSON apply result').toBeDefined();
+    const documented = table!.rows.flatMap(([cell]) => [...cell!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!));
+    const planTable = ALL_TABLES.find(
+      (t) =>
+        t.header[0] === 'key' &&
+        README.slice(0, t.at).endsWith('(`[]`: each item of a list; `*`: any field name):\n\n'),
+    );
+    const planKeys = planTable!.rows.flatMap(([cell]) => [...cell!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!));
+
+    const fx = scoped(onTestFinished);
+    const sim = await fx.simulator({
+      downloadMs: 0,
+      initialState: {
+        repositories: [{ full_name: 'DevIT/hooks', files: { 'scripts/commit_check.sh': { executable: true } } }],
+      },
+    });
+    const run = await runCli(
+      ['apply', '--config', fx.writeConfig(APPLY_CONFIG), '--format', 'json', '--auto-approve'],
+      {
+        env: { GHES_API_URL: sim.url, GHES_TOKEN: sim.adminToken },
+      },
+    );
+    expect(run.code, run.stderr).toBe(1); // the download fails
+    const { result } = JSON.parse(run.stdout) as { result: { results: { status: string }[] } };
+    expect(result.results.map((r) => r.status).sort()).toEqual(['failed', 'skipped', 'succeeded', 'succeeded']);
+    const printed = [...new Set(keyPaths(result))];
+    // Each result's operation is the plan's: the keys of operations[], which the plan's table documents.
+    const operation = /^results\[\]\.operation\./;
+    expect(
+      printed.filter((path) => operation.test(path) && !planKeys.includes(path.replace(operation, 'operations[].'))),
+    ).toEqual([]);
+    expect(printed.filter((path) => !operation.test(path)).sort()).toEqual([...new Set(documented)].sort());
   });
 });
 
