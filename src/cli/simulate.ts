@@ -1,4 +1,5 @@
 // `ghes-gitops simulate`: the built-in GHES simulator as a foreground server, for trying the tool by hand.
+import { basename, isAbsolute, relative } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Logger } from '../redact.js';
 import { loadStateFile, SimStateError, startSimulator } from '../sim/server.js';
@@ -20,19 +21,7 @@ export async function runSimulateCommand(flags: ParsedFlags, log: Logger): Promi
     if (code === 'EACCES') throw new UserError(`no permission to listen on port ${port}: pick one above 1023`);
     throw error;
   });
-  log.info(
-    [
-      `GHES simulator listening on ${sim.url}`,
-      '',
-      'Try it in another shell:',
-      `  export GHES_API_URL=${sim.url}`,
-      `  export GHES_TOKEN=${sim.adminToken}   # the simulator's built-in site-admin token`,
-      "  export GHES_AUDIT_HOOK_SECRET=change-me   # the example's webhook secret: `secret: ${GHES_AUDIT_HOOK_SECRET}`",
-      '  ghes-gitops plan --config examples/ghes-gitops.yml',
-      '',
-      'Press Ctrl+C to stop.',
-    ].join('\n'),
-  );
+  log.info(simulatorBanner(sim.url, sim.adminToken, invokedAs(process.argv[1], process.cwd())));
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -49,4 +38,34 @@ async function readState(path: string) {
       throw new UserError(`${error.message}\nThe expected shape: \`ghes-gitops simulate --help\` and the README.`);
     throw error;
   }
+}
+
+/**
+ * What the banner prints: where the simulator listens, and the lines to paste in another shell, which the README's
+ * Quick start runs too (a test keeps the two the same).
+ */
+export function simulatorBanner(url: string, token: string, command: string): string {
+  return [
+    `GHES simulator listening on ${url}`,
+    '',
+    'Try it in another shell:',
+    `  export GHES_API_URL=${url}`,
+    `  export GHES_TOKEN=${token}   # the simulator's built-in site-admin token`,
+    "  export GHES_AUDIT_HOOK_SECRET=change-me   # the example's webhook secret: `secret: ${GHES_AUDIT_HOOK_SECRET}`",
+    `  ${command} plan --config examples/ghes-gitops.yml`,
+    '',
+    'Press Ctrl+C to stop.',
+  ].join('\n');
+}
+
+/**
+ * The command as the user typed it, so that the line they paste works: `ghes-gitops` when it came from the PATH
+ * (an installed command), else `node` and the bundle's path, e.g. `node dist/cli.js` from a clone (the Quick start).
+ */
+export function invokedAs(script: string | undefined, cwd: string): string {
+  if (!script) return 'ghes-gitops';
+  if (basename(script) === 'ghes-gitops') return 'ghes-gitops';
+  const fromHere = relative(cwd, script);
+  const path = fromHere.startsWith('..') || isAbsolute(fromHere) ? script : fromHere;
+  return `node ${/^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`}`;
 }

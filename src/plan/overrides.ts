@@ -2,11 +2,11 @@
 // diff the declared override against what that level's list showed, and order the PATCH/DELETE after the hook
 // changes that allow them and before those that forbid them. Pure, like the rest of the planner.
 import type { DesiredHook, DesiredOverride, DesiredState, OverrideScope } from '../config/types.js';
-import type { Diagnostic } from '../errors.js';
 import type { Warning } from '../finding-codes.js';
 import type { ObservedHookAtTarget, ObservedState, ObservedTarget } from '../github/types.js';
 import { lower } from '../names.js';
 import { organizationBlast, setBlastRadius } from './blast-radius.js';
+import type { PlanContext } from './context.js';
 import { matchByName } from './match.js';
 import type {
   FieldChange,
@@ -22,12 +22,8 @@ import type {
   OverrideUpdate,
 } from './types.js';
 
-/** The parts of the planner's context this stage reads and adds to (plan.ts's PlanContext has them). */
-export interface OverridePlanContext {
-  operations: Operation[];
-  reasons: Diagnostic[];
-  warnings: Warning[];
-}
+/** The parts of the planner's context this stage reads and adds to. */
+export type OverridePlanContext = Pick<PlanContext, 'operations' | 'reasons' | 'warnings'>;
 
 const SCOPE_WORDS: Record<OverrideScope, string> = { organization: 'organization', repository: 'repository' };
 

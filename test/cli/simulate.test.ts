@@ -1,10 +1,11 @@
 // `ghes-gitops simulate` as a foreground server: it says where it listens, serves the admin API there, stops
 // cleanly on SIGTERM, and refuses a bad state file or a busy port with a message instead of a stack.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { finished, runCli, STACK_FRAME, startCli } from '../helpers/cli.js';
+import { invokedAs, simulatorBanner } from '../../src/cli/simulate.js';
+import { CLI, finished, ROOT, runCli, STACK_FRAME, startCli } from '../helpers/cli.js';
 import { scoped } from '../helpers/harness.js';
 
 /** Starts `simulate`, waits for its banner, and returns the URL it names with a way to stop it. */
@@ -30,6 +31,8 @@ describe.concurrent('simulate', () => {
     const { child, done, url, banner } = await serve();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v3$/);
     expect(banner).toContain('GHES_TOKEN=ghes-sim-admin-token');
+    // Run as `node <path>` (the bundle of this test run is outside the working directory): the line to paste says so.
+    expect(banner).toContain(`\n  node ${CLI} plan --config examples/ghes-gitops.yml\n`);
 
     const environments = await fetch(`${url}/admin/pre-receive-environments`, { headers: admin });
     expect(environments.status).toBe(200);
@@ -98,5 +101,39 @@ describe.concurrent('simulate', () => {
     } finally {
       await new Promise<void>((done) => busy.close(() => done()));
     }
+  });
+});
+
+describe('the banner', () => {
+  it('names the command as it was typed: node and the bundle, or ghes-gitops from the PATH', () => {
+    expect(invokedAs('/home/me/ghes-gitops/dist/cli.js', '/home/me/ghes-gitops')).toBe('node dist/cli.js');
+    expect(invokedAs('/home/me/ghes-gitops/dist/cli.js', '/home/me/ghes-gitops/dist')).toBe('node cli.js');
+    expect(invokedAs('/home/me/ghes-gitops/dist/cli.js', '/srv')).toBe('node /home/me/ghes-gitops/dist/cli.js');
+    expect(invokedAs('/home/me/my tools/dist/cli.js', '/srv')).toBe("node '/home/me/my tools/dist/cli.js'");
+    expect(invokedAs('/usr/local/bin/ghes-gitops', '/home/me')).toBe('ghes-gitops');
+  });
+
+  it("tells a newcomer what the README's Quick start runs, line for line", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const quickStart = /## Quick start\n[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(quickStart, 'README: the Quick start block').toBeDefined();
+    const command = (line: string) =>
+      line
+        .replace(/\s+#.*$/, '')
+        .trim()
+        .replace(/\s+/g, ' ');
+    const readmeLines = quickStart!.split('\n').map(command);
+    // The Quick start's simulator listens on the default port, 8080, and is run from the clone.
+    const banner = simulatorBanner(
+      'http://127.0.0.1:8080/api/v3',
+      'ghes-sim-admin-token',
+      invokedAs(join(ROOT, 'dist', 'cli.js'), ROOT),
+    );
+    const pasted = banner
+      .split('\n')
+      .filter((line) => line.startsWith('  '))
+      .map(command);
+    expect(pasted).toHaveLength(4);
+    expect(pasted.filter((line) => !readmeLines.includes(line))).toEqual([]);
   });
 });
