@@ -54,6 +54,8 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
   const findings = options.findings ?? NO_FINDINGS;
   const groups = groupWarnings(plan, findings);
   const shared = new Map(groups.map((group) => [`${group.blast ? 'blast' : 'warning'}\0${group.message}`, group]));
+  // Once per group, not once per operation it covers: a warning shared by n operations would cost n² otherwise.
+  const labels = new Map(groups.map((group) => [group, subjectsLabel(group)]));
   const out: string[] = [];
   for (const [kind, operations] of groupByKind(plan.operations)) {
     if (operations.length === 0) continue;
@@ -74,7 +76,7 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
         // Said once below for all of them, rather than the same sentence beside each.
         const text =
           group && !shownInline(group)
-            ? `⚠ ${line.style === 'blast' ? 'blast radius' : 'warning'}: see Warnings (${subjectsLabel(group)})`
+            ? `⚠ ${line.style === 'blast' ? 'blast radius' : 'warning'}: see Warnings (${labels.get(group)!})`
             : line.text;
         out.push(`${indent}    ${colour ? paint(colour, text) : text}`);
       }
