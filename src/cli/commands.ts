@@ -26,7 +26,6 @@ import {
 import { askApproval, processTerminal, type Terminal } from './approve.js';
 import { checkOutputFile, writeOutputFile } from './files.js';
 import { configDigest, readSavedPlan, renderSavedPlan, staleness } from './saved-plan.js';
-import { runSimulateCommand } from './simulate.js';
 import { parseDuration, parsePositiveInt, type CommandName, type ParsedFlags } from './args.js';
 
 export interface CommandContext {
@@ -72,8 +71,11 @@ export async function runCommand(name: CommandName, flags: ParsedFlags, context:
       const { runServeCommand } = await import('./serve.js');
       return runServeCommand(flags, context);
     }
-    case 'simulate':
+    case 'simulate': {
+      // Loaded on demand too: the simulator's routes and stores are no other command's business.
+      const { runSimulateCommand } = await import('./simulate.js');
       return runSimulateCommand(flags, log);
+    }
   }
 }
 

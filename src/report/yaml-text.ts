@@ -13,11 +13,14 @@ function plainScalar(letter: string, word: string, flags: string): RegExp {
 }
 /** ASCII punctuation that is never an indicator inside a scalar: not `:`, `#`, `,[]{}`, quotes, `\`, `|`, `>`, backtick. */
 const PUNCTUATION = "_./@+=~%&!*?()$;'-";
+let unicodePlain: RegExp | undefined;
 /**
  * Any string: after the first character, letters, marks, digits, dashes, currency and other symbols (`–`, `€`, `✓`;
- * of ASCII, these classes hold only letters, digits, `-` and `$`).
+ * of ASCII, these classes hold only letters, digits, `-` and `$`). Built on first use: a pattern of Unicode classes
+ * takes milliseconds to build, at every start of every command, and most exports are ASCII.
  */
-const PLAIN = plainScalar('\\p{L}', `[\\p{L}\\p{M}\\p{N}\\p{Pd}\\p{Sc}\\p{So}${PUNCTUATION}]`, 'u');
+const PLAIN = (): RegExp =>
+  (unicodePlain ??= plainScalar('\\p{L}', `[\\p{L}\\p{M}\\p{N}\\p{Pd}\\p{Sc}\\p{So}${PUNCTUATION}]`, 'u'));
 /** The same for ASCII text, which is nearly every string: the Unicode classes make a slow regular expression. */
 const ASCII_PLAIN = plainScalar('A-Za-z', `[A-Za-z0-9${PUNCTUATION}]`, '');
 const ASCII = /^[\x20-\x7e]*$/;
@@ -99,7 +102,7 @@ function writeField(lead: string, key: string, value: YamlValue): string {
 /** A scalar in block context: a mapping's value or key, or a sequence item. */
 function scalar(value: YamlScalar): string {
   if (typeof value !== 'string') return String(value);
-  const plain = ASCII.test(value) ? ASCII_PLAIN.test(value) : PLAIN.test(value);
+  const plain = ASCII.test(value) ? ASCII_PLAIN.test(value) : PLAIN().test(value);
   return plain && !KEYWORD.test(value) ? value : quoted(value);
 }
 
