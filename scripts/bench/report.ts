@@ -480,12 +480,16 @@ function renderStartup(result: StartupResult | undefined): string {
   const cli = result.cliFirstRequest.ms;
   if (action && cli) {
     const close = action.median > TARGETS.coldStartMs * 0.85;
+    const gap = action.median - cli.median;
     out.push(
       '',
       `${close ? '**Close to the target.** ' : ''}The Action sends its first request ` +
-        `${ms(action.median - cli.median)} after the CLI does, on the same path (load, connect, observe): it ` +
-        'reads its inputs and the runner context first, and its bundle is larger, though the comment code in it ' +
-        'is only evaluated when a comment is posted.',
+        (gap >= 0
+          ? `${ms(gap)} after the CLI does, on the same path (load, connect, observe): it reads its inputs and the ` +
+            'runner context first, and its bundle is larger, though the comment code in it is only evaluated when a ' +
+            'comment is posted.'
+          : `${ms(-gap)} before the CLI does, on the same path (load, connect, observe): within the spread of the ` +
+            'runs, though it also reads its inputs and the runner context first.'),
     );
   }
   return out.join('\n');
