@@ -1,4 +1,5 @@
 // What the figures were measured on: they mean little without the machine, and its load while measuring.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
@@ -11,6 +12,8 @@ export interface Machine {
   /** 1-minute load average when the benchmark started and ended. */
   loadAtStart: number;
   loadAtEnd?: number;
+  /** speedProbeMs() before each scenario, by scenario. */
+  speed: Record<string, number>;
 }
 
 export function describeMachine(): Machine {
@@ -28,9 +31,34 @@ export function describeMachine(): Machine {
     node: process.version,
     os: release,
     loadAtStart: os.loadavg()[0] ?? NaN,
+    speed: {},
   };
 }
 
 export function loadAverage(): number {
   return os.loadavg()[0] ?? NaN;
+}
+
+// Builds a list of 10,000 hook-like objects, then writes and reads it as JSON twice and matches a pattern against
+// every name: the kind of work a plan does, at a fixed size (about 0.1 s of CPU at full speed).
+const PROBE = `
+const hooks = Array.from({ length: 10000 }, (_, i) => ({ id: i, name: 'hook-' + i, script: 'hooks/h' + i + '.sh',
+  enforcement: i % 3 ? 'enabled' : 'testing', environment: { id: i % 300, name: 'env-' + (i % 300) } }));
+const start = process.cpuUsage();
+let matched = 0;
+for (let round = 0; round < 2; round++) {
+  for (const hook of JSON.parse(JSON.stringify(hooks))) if (/^hook-\\d*7$/.test(hook.name)) matched++;
+}
+const used = process.cpuUsage(start);
+process.stdout.write(JSON.stringify({ ms: (used.user + used.system) / 1000, matched }));
+`;
+
+/**
+ * How fast the machine ran a fixed piece of work just now, in a fresh process (CPU milliseconds; lower is faster).
+ * The host of a virtual machine may give it less of a core at times: the load average does not show that, this
+ * does, and a scenario measured while it was twice its usual value ran on a machine at half speed.
+ */
+export function speedProbeMs(): number {
+  const child = spawnSync(process.execPath, ['-e', PROBE], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+  return (JSON.parse(child.stdout) as { ms: number }).ms;
 }

@@ -80,6 +80,15 @@ export function renderReport(results: BenchResults): string {
           `${m.loadAtStart.toFixed(2)} at the start, ${(m.loadAtEnd ?? NaN).toFixed(2)} at the end` +
             (Math.max(m.loadAtStart, m.loadAtEnd ?? 0) > m.cores * 0.75 ? ': other work shared the machine' : ''),
         ],
+        [
+          'Speed probe before each scenario',
+          Object.entries(m.speed)
+            .map(([scenario, ms]) => `${scenario} ${ms.toFixed(0)} ms`)
+            .join(', ') +
+            ' (CPU of a fixed JSON workload in a fresh process, scripts/bench/machine.ts; the host may slow this ' +
+            'machine down at times, which the load average does not show: compare scenarios measured at different ' +
+            'probe times with care)',
+        ],
         ['Bundles', results.bundle],
       ],
     ),

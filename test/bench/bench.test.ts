@@ -7,6 +7,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { applyFloor, downloadWait, runApplyScenario } from '../../scripts/bench/apply-scenario.js';
 import { runDaemonScenario } from '../../scripts/bench/daemon-scenario.js';
 import { checkRequests, peakOverlap } from '../../scripts/bench/plan-scenario.js';
+import { speedProbeMs } from '../../scripts/bench/machine.js';
 import { growthExponent, measurePlanner } from '../../scripts/bench/planner-scenario.js';
 import { renderReport, type BenchResults } from '../../scripts/bench/report.js';
 import { measureScheduler } from '../../scripts/bench/scheduler-scenario.js';
@@ -158,7 +159,16 @@ describe('the measuring functions, on tiny sizes', () => {
   it('renders a report with every scenario and the machine', () => {
     const results: BenchResults = {
       date: '2026-01-01T00:00:00Z',
-      machine: { cpu: 'cpu', cores: 2, memoryGb: 4, node: 'v20', os: 'os', loadAtStart: 0, loadAtEnd: 0 },
+      machine: {
+        cpu: 'cpu',
+        cores: 2,
+        memoryGb: 4,
+        node: 'v20',
+        os: 'os',
+        loadAtStart: 0,
+        loadAtEnd: 0,
+        speed: { plan: 96.4, export: 201 },
+      },
       bundle: 'dist/',
       quick: true,
       plan: [],
@@ -177,5 +187,15 @@ describe('the measuring functions, on tiny sizes', () => {
     for (const heading of ['# Benchmarks', '## Method', '## 1.', '## 2.', '## 3.', '## 4.', '## 5.', '## 6.']) {
       expect(text).toContain(heading);
     }
+    // How fast the machine was before each scenario: the load average does not show a host slowing it down.
+    expect(text).toContain(
+      '| Speed probe before each scenario | plan 96 ms, export 201 ms (CPU of a fixed JSON workload',
+    );
+  });
+
+  it('probes the speed of the machine with a fixed workload in a fresh process', () => {
+    const ms = speedProbeMs();
+    expect(ms).toBeGreaterThan(0);
+    expect(Number.isFinite(ms)).toBe(true);
   });
 });
