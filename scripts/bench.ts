@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     const plan: PlanScenarioResult[] = [];
     if (only.has('plan')) {
       log('1. no-change plan');
-      machine.speed.plan = speedProbeMs();
+      machine.speed.plan = await speedProbeMs();
       const size = quick
         ? { environments: 3, hooks: 30, webhooks: 3 }
         : { environments: 300, hooks: 3_000, webhooks: 300 };
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     const scheduler: SchedulerResult[] = [];
     if (only.has('planner')) {
       log('2. planner alone');
-      machine.speed.planner = speedProbeMs();
+      machine.speed.planner = await speedProbeMs();
       const sizes = quick ? [250, 500, 1_000] : [2_500, 5_000, TARGETS.plannerObjects, 20_000];
       const batchMs = quick ? 20 : undefined;
       for (const objects of sizes) planner.push(await measurePlanner(objects, { batches: quick ? 1 : 7, batchMs }));
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     const applied: ApplyScenarioResult[] = [];
     if (only.has('apply')) {
       log('3. bootstrap apply');
-      machine.speed.apply = speedProbeMs();
+      machine.speed.apply = await speedProbeMs();
       const size = quick ? { environments: 2, hooks: 10, webhooks: 2 } : { environments: 20, hooks: 200, webhooks: 20 };
       for (const latencyMs of latencies) {
         // Preflight on, as `apply` runs by default; at the target concurrency also off, for the comparison.
@@ -149,14 +149,14 @@ async function main(): Promise<void> {
     let startup: StartupResult | undefined;
     if (only.has('startup')) {
       log('4. start-up');
-      machine.speed.startup = speedProbeMs();
+      machine.speed.startup = await speedProbeMs();
       startup = await runStartupScenario({ sim, distDir: bundle.dir, runs: quick ? 1 : 15 });
     }
 
     const exported: ExportScenarioResult[] = [];
     if (only.has('export')) {
       log('5. export');
-      machine.speed.export = speedProbeMs();
+      machine.speed.export = await speedProbeMs();
       const size = quick
         ? { environments: 3, hooks: 30, webhooks: 3 }
         : { environments: 300, hooks: 3_000, webhooks: 300 };
@@ -169,7 +169,7 @@ async function main(): Promise<void> {
     const sourcePoll: SourcePollResult[] = [];
     if (only.has('daemon')) {
       log('6. daemon: no-change passes, idle memory, unchanged source polls');
-      machine.speed.daemon = speedProbeMs();
+      machine.speed.daemon = await speedProbeMs();
       const size = quick
         ? { environments: 3, hooks: 30, webhooks: 3 }
         : { environments: 300, hooks: 3_000, webhooks: 300 };

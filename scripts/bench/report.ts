@@ -85,7 +85,7 @@ export function renderReport(results: BenchResults): string {
           Object.entries(m.speed)
             .map(([scenario, ms]) => `${scenario} ${ms.toFixed(0)} ms`)
             .join(', ') +
-            ' (CPU of a fixed JSON workload in a fresh process, scripts/bench/machine.ts; the host may slow this ' +
+            ' (CPU of a fixed JSON workload in a fresh process per core at once, the slowest; scripts/bench/machine.ts; the host may slow this ' +
             'machine down at times, which the load average does not show: compare scenarios measured at different ' +
             'probe times with care)',
         ],
