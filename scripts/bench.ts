@@ -13,7 +13,7 @@ import { format, resolveConfig } from 'prettier';
 import { runApplyScenario, type ApplyScenarioResult } from './bench/apply-scenario.js';
 import { runExportScenario, type ExportScenarioResult } from './bench/export-scenario.js';
 import { runDaemonScenario, type DaemonScenarioResult } from './bench/daemon-scenario.js';
-import { describeMachine, loadAverage, speedProbeMs } from './bench/machine.js';
+import { cpuTicks, describeMachine, loadAverage, speedProbeMs, stolenShare } from './bench/machine.js';
 import { runPlanScenario, type PlanScenarioResult } from './bench/plan-scenario.js';
 import { growthExponent, measurePlanner, type PlannerResult } from './bench/planner-scenario.js';
 import { renderReport, TARGETS, type BenchResults } from './bench/report.js';
@@ -92,6 +92,7 @@ async function main(): Promise<void> {
     if (only.has('plan')) {
       log('1. no-change plan');
       machine.speed.plan = await speedProbeMs();
+      const planTicks = cpuTicks();
       const size = quick
         ? { environments: 3, hooks: 30, webhooks: 3 }
         : { environments: 300, hooks: 3_000, webhooks: 300 };
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
           await runPlanScenario({ sim, cli: join(bundle.dir, 'cli.js'), workDir: work, size, latencyMs, runs, log }),
         );
       }
+      machine.stolen.plan = stolenShare(planTicks);
     }
 
     const planner: PlannerResult[] = [];
@@ -107,6 +109,7 @@ async function main(): Promise<void> {
     if (only.has('planner')) {
       log('2. planner alone');
       machine.speed.planner = await speedProbeMs();
+      const plannerTicks = cpuTicks();
       const sizes = quick ? [250, 500, 1_000] : [2_500, 5_000, TARGETS.plannerObjects, 20_000];
       const batchMs = quick ? 20 : undefined;
       for (const objects of sizes) planner.push(await measurePlanner(objects, { batches: quick ? 1 : 7, batchMs }));
@@ -115,12 +118,14 @@ async function main(): Promise<void> {
         scheduler.push(await measureScheduler(objects, { batches: quick ? 1 : 5, batchMs }));
       }
       log(`  apply scheduler: ${scheduler.map((r) => `${r.objects}: ${r.cpuMs.median.toFixed(0)} ms`).join(', ')}`);
+      machine.stolen.planner = stolenShare(plannerTicks);
     }
 
     const applied: ApplyScenarioResult[] = [];
     if (only.has('apply')) {
       log('3. bootstrap apply');
       machine.speed.apply = await speedProbeMs();
+      const applyTicks = cpuTicks();
       const size = quick ? { environments: 2, hooks: 10, webhooks: 2 } : { environments: 20, hooks: 200, webhooks: 20 };
       for (const latencyMs of latencies) {
         // Preflight on, as `apply` runs by default; at the target concurrency also off, for the comparison.
@@ -144,25 +149,30 @@ async function main(): Promise<void> {
           );
         }
       }
+      machine.stolen.apply = stolenShare(applyTicks);
     }
 
     let startup: StartupResult | undefined;
     if (only.has('startup')) {
       log('4. start-up');
       machine.speed.startup = await speedProbeMs();
+      const startupTicks = cpuTicks();
       startup = await runStartupScenario({ sim, distDir: bundle.dir, runs: quick ? 1 : 15 });
+      machine.stolen.startup = stolenShare(startupTicks);
     }
 
     const exported: ExportScenarioResult[] = [];
     if (only.has('export')) {
       log('5. export');
       machine.speed.export = await speedProbeMs();
+      const exportTicks = cpuTicks();
       const size = quick
         ? { environments: 3, hooks: 30, webhooks: 3 }
         : { environments: 300, hooks: 3_000, webhooks: 300 };
       for (const latencyMs of latencies) {
         exported.push(await runExportScenario({ sim, cli: join(bundle.dir, 'cli.js'), size, latencyMs, runs, log }));
       }
+      machine.stolen.export = stolenShare(exportTicks);
     }
 
     const daemon: DaemonScenarioResult[] = [];
@@ -170,6 +180,7 @@ async function main(): Promise<void> {
     if (only.has('daemon')) {
       log('6. daemon: no-change passes, idle memory, unchanged source polls');
       machine.speed.daemon = await speedProbeMs();
+      const daemonTicks = cpuTicks();
       const size = quick
         ? { environments: 3, hooks: 30, webhooks: 3 }
         : { environments: 300, hooks: 3_000, webhooks: 300 };
@@ -189,6 +200,7 @@ async function main(): Promise<void> {
       for (const latencyMs of latencies) {
         sourcePoll.push(await runSourcePollScenario({ sim, latencyMs, polls: quick ? 5 : 50, log }));
       }
+      machine.stolen.daemon = stolenShare(daemonTicks);
     }
 
     machine.loadAtEnd = loadAverage();

@@ -14,6 +14,8 @@ export interface Machine {
   loadAtEnd?: number;
   /** speedProbeMs() before each scenario, by scenario. */
   speed: Record<string, number>;
+  /** The share of CPU time the host took from this virtual machine during each scenario (stolenShare), by scenario. */
+  stolen: Record<string, number>;
 }
 
 export function describeMachine(): Machine {
@@ -32,7 +34,29 @@ export function describeMachine(): Machine {
     os: release,
     loadAtStart: os.loadavg()[0] ?? NaN,
     speed: {},
+    stolen: {},
   };
+}
+
+/** The machine's CPU time so far, in clock ticks: all of it, and what the host stole (Linux; zeros elsewhere). */
+export function cpuTicks(): { total: number; steal: number } {
+  try {
+    const fields = /^cpu +(.+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]?.split(/\s+/).map(Number) ?? [];
+    // user nice system idle iowait irq softirq steal (guest time is already counted in user).
+    const counted = fields.slice(0, 8);
+    return { total: counted.reduce((sum, n) => sum + n, 0), steal: fields[7] ?? 0 };
+  } catch {
+    return { total: 0, steal: 0 };
+  }
+}
+
+/**
+ * The share of the machine's CPU time that the host took for others between two cpuTicks() readings ("steal"): a
+ * virtual machine's scenario measured while it was high ran on fewer cores than it has.
+ */
+export function stolenShare(before: { total: number; steal: number }, after = cpuTicks()): number {
+  const total = after.total - before.total;
+  return total > 0 ? (after.steal - before.steal) / total : NaN;
 }
 
 export function loadAverage(): number {

@@ -89,6 +89,13 @@ export function renderReport(results: BenchResults): string {
             'machine down at times, which the load average does not show: compare scenarios measured at different ' +
             'probe times with care)',
         ],
+        [
+          'CPU taken by the host during each scenario',
+          Object.entries(m.stolen)
+            .map(([scenario, share]) => `${scenario} ${(share * 100).toFixed(1)}%`)
+            .join(', ') +
+            " (steal time in /proc/stat: the share of this virtual machine's CPU time the host gave to others)",
+        ],
         ['Bundles', results.bundle],
       ],
     ),

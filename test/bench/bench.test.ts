@@ -7,7 +7,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { applyFloor, downloadWait, runApplyScenario } from '../../scripts/bench/apply-scenario.js';
 import { runDaemonScenario } from '../../scripts/bench/daemon-scenario.js';
 import { checkRequests, peakOverlap } from '../../scripts/bench/plan-scenario.js';
-import { speedProbeMs } from '../../scripts/bench/machine.js';
+import { cpuTicks, speedProbeMs, stolenShare } from '../../scripts/bench/machine.js';
 import { growthExponent, measurePlanner } from '../../scripts/bench/planner-scenario.js';
 import { renderReport, type BenchResults } from '../../scripts/bench/report.js';
 import { measureScheduler } from '../../scripts/bench/scheduler-scenario.js';
@@ -168,6 +168,7 @@ describe('the measuring functions, on tiny sizes', () => {
         loadAtStart: 0,
         loadAtEnd: 0,
         speed: { plan: 96.4, export: 201 },
+        stolen: { plan: 0.004, export: 0.31 },
       },
       bundle: 'dist/',
       quick: true,
@@ -191,6 +192,14 @@ describe('the measuring functions, on tiny sizes', () => {
     expect(text).toContain(
       '| Speed probe before each scenario | plan 96 ms, export 201 ms (CPU of a fixed JSON workload',
     );
+  });
+
+  it('reads the CPU time the host took from the machine', () => {
+    const before = cpuTicks();
+    expect(before.total).toBeGreaterThanOrEqual(before.steal);
+    const share = stolenShare(before, { total: before.total + 200, steal: before.steal + 50 });
+    expect(share).toBe(0.25);
+    expect(stolenShare(before, before)).toBeNaN();
   });
 
   it('probes the speed of the machine with a fixed workload in a fresh process per core', async () => {
