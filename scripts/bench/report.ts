@@ -132,7 +132,12 @@ simulator each run; the simulator's peak in-flight count is checked against the 
 fresh process from spawn to the first request logged by the simulator (same wall clock). **Export** runs
 \`node dist/cli.js export\` as a child process, spawn to exit. Every figure is the median of several runs (after one
 warm-up), with min and max; the targets are those of issues 6 and 12. Apply converging in one run under heavy
-faults (issue 12) is a property, not a speed: test/reliability/property.test.ts checks it on random states.`;
+faults (issue 12) is a property, not a speed: test/reliability/property.test.ts checks it on random states.
+
+This machine is a virtual one whose speed varies over minutes, by up to 2x, with no sign in the load average: in
+session 4 the same build gave a 3,600-object plan end to end at 438-473 ms in two full runs and at 825-1049 ms in
+three others, with the child's own CPU doubled, and export at 304-306 ms or at 487-637 ms. The speed probe and the
+host's steal above say which kind of run this is; compare runs whose probes agree.`;
 
 function renderPlan(results: PlanScenarioResult[]): string {
   const out: string[] = [];
