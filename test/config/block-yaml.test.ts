@@ -124,6 +124,53 @@ describe('the fast reader of the common config shape', () => {
     );
   });
 
+  it('agrees with yaml on documents a few characters away from the common shape', () => {
+    const bases = [
+      'version: 1\nprune: false\nhooks:\n  - name: a # c\n    script: "s.sh"\n    events: [push, "pull", x]\n    e: &x [a, b]\n    f: *x\n',
+      "a: 'q'\nb:\n- x\n- y: 1\n  z: [ 'a' , b ]\nc: ~\nd: 12\n",
+    ];
+    // Indicators, quotes, separators and line breaks inserted, deleted or replaced at random places.
+    const alphabet = [
+      ' ',
+      '#',
+      ':',
+      '"',
+      "'",
+      '[',
+      ']',
+      ',',
+      '&',
+      '*',
+      '-',
+      'a',
+      '\n',
+      '1',
+      '~',
+      '!',
+      '|',
+      '{',
+      '}',
+      'é',
+      '\\',
+    ];
+    let seed = 11;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    let taken = 0;
+    for (let i = 0; i < 4000; i++) {
+      let text = bases[i % bases.length]!;
+      for (let edit = Math.floor(random() * 3); edit >= 0; edit--) {
+        const at = Math.floor(random() * text.length);
+        const roll = random();
+        const ch = alphabet[Math.floor(random() * alphabet.length)]!;
+        const cut = roll < 0.5 ? 0 : 1;
+        text = text.slice(0, at) + (roll < 0.8 && roll >= 0.5 ? '' : ch) + text.slice(at + cut);
+      }
+      if (compare(text)) taken++;
+    }
+    // Enough of them still in the shape for the comparison to mean something.
+    expect(taken).toBeGreaterThan(300);
+  });
+
   it('agrees with yaml on random documents', () => {
     let seed = 7;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
