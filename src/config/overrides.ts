@@ -57,7 +57,6 @@ function isOverrideEnforcement(value: unknown): value is OverrideEnforcement {
 
 /** The overrides of one validated hook entry, in a stable order (by lower-cased target). */
 export function buildOverrides(entry: RawEntry, scope: OverrideScope): DesiredOverride[] {
-  if (!isRecord(entry.value[OVERRIDE_KEYS[scope]])) return [];
   return rawOverrides(entry, scope)
     .flatMap((raw): DesiredOverride[] => {
       if (raw.enforcement === undefined) return [];

@@ -115,13 +115,18 @@ export function createIssueReporter(options: IssueReporterOptions): IssueReporte
   const authorOf = (issue: unknown): { login?: unknown; type?: unknown } =>
     (issue as { user?: unknown } | null)?.user ?? {};
 
+  /** An installation token's account, learnt from an issue it wrote (found by our marker, or opened by us). */
+  const learnAccount = (login: string): void => {
+    if (me !== undefined && 'bot' in me) me = { login };
+  };
+
   /** Whether our account wrote `issue`; the first bot-written one found names an installation token's account. */
   const isOurs = (issue: unknown): boolean => {
     const { login, type } = authorOf(issue);
     if (typeof login !== 'string' || me === undefined) return false;
     if ('login' in me) return login === me.login;
     if (type !== 'Bot') return false;
-    me = { login };
+    learnAccount(login);
     return true;
   };
 
@@ -193,9 +198,8 @@ export function createIssueReporter(options: IssueReporterOptions): IssueReporte
       return;
     }
     const { data } = await call('POST', issuesPath, { title, body });
-    // An installation token's account is known from its first issue: it wrote this one.
     const { login } = authorOf(data);
-    if (me !== undefined && 'bot' in me && typeof login === 'string') me = { login };
+    if (typeof login === 'string') learnAccount(login);
     known.issue = { ...toKnown(data as Record<string, unknown>), title, body };
     options.log.info(`report issue: opened ${known.issue.url || `#${known.issue.number}`}`);
   };
