@@ -7,6 +7,8 @@ export const WARNING_CODES = {
   'insecure-ssl': 'a webhook has `insecure_ssl: true`: deliveries do not verify its TLS certificate',
   'plain-text-secret': "a webhook's secret is written in the config in plain text",
   'mass-delete-allowed': 'the plan deletes more than the mass-delete guard allows, and `allow-mass-delete` lets it',
+  'undeclarable-kept':
+    'prune is on, but a live object is left alone: its name or URL is one no config can declare (edge white space, a line break)',
   'preflight-skipped': 'hook scripts were not checked (`skip-preflight`)',
   'delete-while-downloading':
     'an environment to delete has a download in progress; GHES refuses the delete until it ends',

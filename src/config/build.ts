@@ -1,5 +1,5 @@
 // The last step of loading: the entries of every file, validated and with the schema's defaults filled in,
-// merged into one DesiredState in file order, then document order.
+// merged into one DesiredState in file order, then document order, each string as meant (`$${` read as `${`).
 import type { Secret } from '../secret.js';
 import {
   DEFAULT_ENVIRONMENT_NAME,
@@ -12,6 +12,7 @@ import {
   type PruneSettings,
 } from './types.js';
 import type { RawEntry } from './checks.js';
+import { literalText } from './interpolate.js';
 import { buildOverrides } from './overrides.js';
 import { locate } from './source.js';
 
@@ -56,6 +57,8 @@ export function expandPrune(prune: unknown): PruneSettings {
 
 /** Each value once, in first-seen order; a list of one or none is returned as it is (most are). */
 const unique = (values: string[]): string[] => (values.length < 2 ? values : [...new Set(values)]);
+/** Names as meant, each once. */
+const uniqueNames = (values: string[]): string[] => unique(values.map(literalText));
 
 export function buildDesiredState(
   files: string[],
@@ -79,7 +82,7 @@ export function buildDesiredState(
   ]);
   for (const entry of entries) {
     if (entry.listKey !== 'environments') continue;
-    const name = (entry.value as unknown as ValidEnvironment).name;
+    const name = literalText((entry.value as unknown as ValidEnvironment).name);
     if (!environmentNames.has(name.toLowerCase())) environmentNames.set(name.toLowerCase(), name);
   }
 
@@ -88,26 +91,26 @@ export function buildDesiredState(
     if (entry.listKey === 'environments') {
       const raw = entry.value as unknown as ValidEnvironment;
       const environment: DesiredEnvironment = {
-        name: raw.name,
-        image_url: raw.image_url ?? '',
-        previous_names: unique(raw.previous_names),
+        name: literalText(raw.name),
+        image_url: literalText(raw.image_url ?? ''),
+        previous_names: uniqueNames(raw.previous_names),
         absent: raw.absent,
         location,
       };
       state.environments.push(environment);
     } else if (entry.listKey === 'hooks') {
       const raw = entry.value as unknown as ValidHook;
-      const environment = raw.environment ?? '';
+      const environment = literalText(raw.environment ?? '');
       const hook: DesiredHook = {
-        name: raw.name,
-        script: raw.script ?? '',
+        name: literalText(raw.name),
+        script: literalText(raw.script ?? ''),
         script_repository: raw.script_repository ?? '',
         environment: environmentNames.get(environment.toLowerCase()) ?? environment,
         enforcement: raw.enforcement,
         allow_downstream_configuration: raw.allow_downstream_configuration,
         organizations: buildOverrides(entry, 'organization'),
         repositories: buildOverrides(entry, 'repository'),
-        previous_names: unique(raw.previous_names),
+        previous_names: uniqueNames(raw.previous_names),
         absent: raw.absent,
         location,
       };
@@ -115,7 +118,7 @@ export function buildDesiredState(
     } else {
       const raw = entry.value as unknown as ValidWebhook;
       const webhook: DesiredWebhook = {
-        url: raw.url,
+        url: literalText(raw.url),
         content_type: raw.content_type,
         secret: secrets.get(entry),
         insecure_ssl: raw.insecure_ssl,

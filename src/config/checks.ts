@@ -3,6 +3,7 @@
 // They read the data defensively, so an entry the schema already refused does not cause a second, derived error.
 import type { Diagnostic, SourceLocation } from '../errors.js';
 import { DEFAULT_ENVIRONMENT_NAME, webhookIdentity } from './types.js';
+import { firstReference, literalText } from './interpolate.js';
 import { checkOverrides } from './overrides.js';
 import {
   entryLabel,
@@ -171,8 +172,9 @@ function checkUrlsParse(entries: readonly RawEntry[]): Diagnostic[] {
     const field = entry.listKey === 'webhooks' ? 'url' : 'image_url';
     const url = text(entry, field);
     // Anything else is the schema's (not http) or interpolation's (`${`) to report.
-    if (url === undefined || !/^https?:\/\/\S+$/i.test(url) || url.includes('${')) continue;
-    if (!URL.canParse(url)) diagnostics.push(error(`${label(entry)}: ${field} is not a valid URL`, at(entry, field)));
+    if (url === undefined || !/^https?:\/\/\S+$/i.test(url) || firstReference(url) !== undefined) continue;
+    if (!URL.canParse(literalText(url)))
+      diagnostics.push(error(`${label(entry)}: ${field} is not a valid URL`, at(entry, field)));
   }
   return diagnostics;
 }

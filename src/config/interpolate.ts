@@ -1,5 +1,6 @@
 // `${NAME}` interpolation: allowed in a webhook's `secret` only, so a config cannot move a token from the
-// environment into a URL or a name. Resolved values become Secret objects and never appear in a message.
+// environment into a URL or a name; `$${` is a literal `${` in every string. Resolved values become Secret objects
+// and never appear in a message.
 import type { Diagnostic } from '../errors.js';
 import { Secret } from '../secret.js';
 import type { DesiredState } from './types.js';
@@ -9,13 +10,35 @@ import { error, locate, subjectOf, type Path, type SourceFile } from './source.j
 const REFERENCE = /\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\{/g;
 const ANY_REFERENCE = /\$\{[^}\s]{0,64}\}?/;
 
+/** How a config writes a literal `${`, in any string: GHES names and URLs may hold one. */
+const LITERAL = '$${';
+
 export type EnvironmentVariables = Record<string, string | undefined>;
+
+/** The first `${` of `text` that is not the literal `$${` (a reference, or a stray one), as written; or undefined. */
+export function firstReference(text: string): string | undefined {
+  if (!text.includes('${')) return undefined;
+  for (const match of text.matchAll(REFERENCE)) {
+    if (match[0] !== LITERAL) return ANY_REFERENCE.exec(text.slice(match.index))?.[0] ?? '${';
+  }
+  return undefined;
+}
+
+/** A string outside a secret as it is meant, each `$${` read as `${` (loading already refused any other `${`). */
+export function literalText(text: string): string {
+  return text.includes(LITERAL) ? text.replaceAll(LITERAL, () => '${') : text;
+}
+
+/** The inverse of literalText, for export: `text` as a config writes it. (A function, as `$$` in a replacement is `$`.) */
+export function escapeLiteral(text: string): string {
+  return text.includes('${') ? text.replaceAll('${', () => LITERAL) : text;
+}
 
 function isSecretPath(path: Path): boolean {
   return path.length === 3 && path[0] === 'webhooks' && typeof path[1] === 'number' && path[2] === 'secret';
 }
 
-/** Every `${...}` outside a webhook secret, wherever it hides (keys excepted: those are unknown anyway). */
+/** Every `${...}` outside a webhook secret, `$${` aside, wherever it hides (keys excepted: those are unknown anyway). */
 export function findMisplacedReferences(source: SourceFile): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   // Alias expansion is already bounded by the parser, so walking the shared subtrees again stays cheap. One path,
@@ -24,13 +47,14 @@ export function findMisplacedReferences(source: SourceFile): Diagnostic[] {
   const walk = (value: unknown): void => {
     if (typeof value === 'string') {
       if (!value.includes('${') || isSecretPath(path)) return;
+      const reference = firstReference(value);
+      if (reference === undefined) return;
       const { entry, field } = subjectOf(source.data, path);
-      const reference = ANY_REFERENCE.exec(value)?.[0] ?? '${';
       diagnostics.push(
         error(
           `${entry ? `${entry}: ` : ''}\`${reference}\` in ${field}: environment variables may be read only in a webhook's \`secret\``,
           locate(source, [...path]),
-          'a config must not be able to carry a token into a URL or a name; write the value out',
+          'a config must not be able to carry a token into a URL or a name; write the value out (`$${` for a literal `${`)',
         ),
       );
       return;
@@ -78,7 +102,7 @@ export function resolveSecret(
   let malformed = false;
   let references = 0;
   const value = raw.replace(REFERENCE, (match, name: string | undefined) => {
-    if (match === '$${') return '${';
+    if (match === LITERAL) return '${';
     references += 1;
     if (name === undefined) {
       malformed = true;

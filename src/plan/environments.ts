@@ -8,6 +8,7 @@ import { changedFields, deletion, fromNothing, refuse } from './context.js';
 import type { PlanContext } from './context.js';
 import { lower } from '../names.js';
 import { matchByName } from './match.js';
+import { keptFromPrune, undeclarableEnvironment } from './declarable.js';
 import type {
   EnvironmentCreate,
   EnvironmentDelete,
@@ -165,9 +166,13 @@ export function planEnvironments(
   const undeclared = new Map<string, { environment: ObservedEnvironment; pruned: boolean }>();
   for (const env of live) {
     if (claimed.has(env.id)) continue;
-    undeclared.set(lower(env.name), { environment: env, pruned: desired.prune.environments });
-    if (desired.prune.environments) deleteEnvironment(env, env.name, PRUNED);
+    // Never pruned when no config could have declared it: an export leaves it out, and nothing could keep it.
+    const undeclarable = desired.prune.environments ? undeclarableEnvironment(env) : undefined;
+    const pruned = desired.prune.environments && undeclarable === undefined;
+    undeclared.set(lower(env.name), { environment: env, pruned });
+    if (pruned) deleteEnvironment(env, env.name, PRUNED);
     else context.unmanaged.push({ kind: 'environment', key: env.name, id: env.id });
+    if (undeclarable) context.warnings.push(keptFromPrune('environment', env.name, env.id, undeclarable));
   }
   return { defaultEnvironment, targets, deletes, undeclared };
 }

@@ -8,6 +8,7 @@ import type { Warning } from '../finding-codes.js';
 import type { ObservedState, ObservedWebhook } from '../github/types.js';
 import { isMaskedSecret, SENSITIVE, SENT_AGAIN } from '../secret.js';
 import { deletion, fromNothing, refuse } from './context.js';
+import { keptFromPrune, undeclarableWebhook } from './declarable.js';
 import type { PlanContext } from './context.js';
 import { compareStrings } from './order.js';
 import type { FieldChange, PlanOptions, WebhookFields, WebhookOperation } from './types.js';
@@ -75,8 +76,12 @@ export function planWebhooks(
     for (const hook of live) {
       // Keys must stay unique: unmanaged webhooks may share a URL.
       const key = live.length > 1 ? `${url} (id ${hook.id})` : url;
-      if (desired.prune.webhooks) context.operations.push(deleteWebhook(hook, key, PRUNED));
-      else context.unmanaged.push({ kind: 'webhook', key, id: hook.id });
+      // Never pruned when no config could have declared it: an export leaves it out, and nothing could keep it.
+      const undeclarable = desired.prune.webhooks ? undeclarableWebhook(hook) : undefined;
+      if (desired.prune.webhooks && undeclarable === undefined) {
+        context.operations.push(deleteWebhook(hook, key, PRUNED));
+      } else context.unmanaged.push({ kind: 'webhook', key, id: hook.id });
+      if (undeclarable) context.warnings.push(keptFromPrune('webhook', url, hook.id, undeclarable));
     }
   }
 }

@@ -1,8 +1,12 @@
 // Renders the live state as a desired-state file, to start managing an instance: planned against the same
 // instance it gives no changes, but for environments not known to hold their image (a download failed, never ran
 // or runs now), which the file and exportWarnings name. Secrets cannot be read back: the file says where one is needed.
-import { DEFAULT_ENVIRONMENT_NAME } from '../config/types.js';
+// An object no config can declare (a name with white space at an end, say) is left out, named in the file and in
+// exportWarnings; no plan prunes it (src/plan/declarable.ts), so leaving it out loses nothing.
+import { escapeLiteral } from '../config/interpolate.js';
+import { DEFAULT_ENVIRONMENT_NAME, type Kind } from '../config/types.js';
 import type { ObservedEnvironment, ObservedState } from '../github/types.js';
+import { shown, undeclarableEnvironment, undeclarableHook, undeclarableWebhook } from '../plan/declarable.js';
 import { compareStrings } from '../plan/order.js';
 import { oneLine } from './format.js';
 import { overridesExporter } from './export-overrides.js';
@@ -27,14 +31,51 @@ function sortedByName<T extends { name: string }>(items: readonly T[]): T[] {
     .map(({ item }) => item);
 }
 
+/** What to do about an object left out: only the instance can change what a config cannot say. */
+const FIX_ON_INSTANCE = 'fix it on the instance (site admin: rename it, or correct the field), then export again';
+
+/** The live objects the file declares, in its order, and those it leaves out because no config can declare them. */
+interface Exported {
+  environments: ObservedEnvironment[];
+  hooks: ObservedState['hooks'];
+  webhooks: ObservedState['webhooks'];
+  leftOut: { kind: Kind; name: string; id: number; why: string }[];
+}
+
+function exported(observed: ObservedState): Exported {
+  const leftOut: Exported['leftOut'] = [];
+  const declarable =
+    <T extends { id: number }>(kind: Kind, name: (item: T) => string, why: (item: T) => string | undefined) =>
+    (item: T): boolean => {
+      const problem = why(item);
+      if (problem !== undefined) leftOut.push({ kind, name: name(item), id: item.id, why: problem });
+      return problem === undefined;
+    };
+  const environments = sortedByName(observed.environments.filter((env) => !env.default_environment)).filter(
+    declarable('environment', (env) => env.name, undeclarableEnvironment),
+  );
+  const hooks = sortedByName(observed.hooks).filter(declarable('hook', (hook) => hook.name, undeclarableHook));
+  const webhooks = [...observed.webhooks]
+    .sort((a, b) => compareStrings(a.url.trim(), b.url.trim()) || a.id - b.id)
+    .filter(declarable('webhook', (webhook) => webhook.url.trim(), undeclarableWebhook));
+  return { environments, hooks, webhooks, leftOut };
+}
+
 /**
- * Why planning the exported file is not "No changes": an environment not known to hold its image is drift that
- * the plan corrects with a download, exactly as for a hand-written config. Each note is also said on stderr.
+ * Why planning the exported file is not "No changes", or not all the instance: an environment not known to hold its
+ * image is drift that the plan corrects with a download, exactly as for a hand-written config; an object no config
+ * can declare is left out. Each note is also said in the file.
  */
 export function exportWarnings(observed: ObservedState): string[] {
-  return sortedByName(observed.environments.filter((env) => !env.default_environment)).flatMap(
-    (env) => downloadNote(env)?.warning ?? [],
-  );
+  const { environments, leftOut } = exported(observed);
+  return [
+    ...environments.flatMap((env) => downloadNote(env)?.warning ?? []),
+    ...leftOut.map(
+      ({ kind, name, id, why }) =>
+        `${kind} ${shown(name)} (id ${id}) is left out of the file: ${why}, which no config can declare; ` +
+        `${FIX_ON_INSTANCE}. No plan prunes it meanwhile.`,
+    ),
+  ];
 }
 
 function downloadNote(env: ObservedEnvironment): { comment: string; warning: string } | undefined {
@@ -70,10 +111,8 @@ export function renderExport(observed: ObservedState, options: ExportOptions = {
 
 /** What the exported file says, in the order it says it, before it is written as text. */
 export function exportedFile(observed: ObservedState, options: ExportOptions = {}): YamlFile {
-  const environments = sortedByName(observed.environments.filter((env) => !env.default_environment));
-  const hooks = sortedByName(observed.hooks);
+  const { environments, hooks, webhooks, leftOut } = exported(observed);
   const hookOverrides = overridesExporter(observed.overrides);
-  const webhooks = [...observed.webhooks].sort((a, b) => compareStrings(a.url.trim(), b.url.trim()) || a.id - b.id);
   const urlCounts = new Map<string, number>();
   for (const webhook of webhooks) urlCounts.set(webhook.url.trim(), (urlCounts.get(webhook.url.trim()) ?? 0) + 1);
   const generated = options.generatedAt ? ` on ${options.generatedAt}` : '';
@@ -84,20 +123,24 @@ export function exportedFile(observed: ObservedState, options: ExportOptions = {
       `yaml-language-server: $schema=${SCHEMA_URL}`,
       `Exported from the live instance by ${TOOL_NAME} ${VERSION}${generated}.`,
       'prune is off: objects missing from this file are left alone. Review it before turning prune on.',
+      ...leftOutComment(leftOut),
     ],
     settings: { version: 1, prune: false },
     lists: {
       environments: environments.map((env) => {
         const note = downloadNote(env);
-        return { comments: note ? [note.comment] : [], fields: { name: env.name, image_url: env.image_url } };
+        const fields = { name: escapeLiteral(env.name), image_url: escapeLiteral(env.image_url) };
+        return { comments: note ? [note.comment] : [], fields };
       }),
       hooks: hooks.map((hook) => {
         const overrides = hookOverrides(hook);
         const fields = {
-          name: hook.name,
-          script: hook.script,
+          name: escapeLiteral(hook.name),
+          script: escapeLiteral(hook.script),
           script_repository: hook.script_repository,
-          environment: hook.environment.default_environment ? DEFAULT_ENVIRONMENT_NAME : hook.environment.name,
+          environment: hook.environment.default_environment
+            ? DEFAULT_ENVIRONMENT_NAME
+            : escapeLiteral(hook.environment.name),
           enforcement: hook.enforcement,
           allow_downstream_configuration: hook.allow_downstream_configuration,
           ...overrides.fields,
@@ -115,7 +158,7 @@ export function exportedFile(observed: ObservedState, options: ExportOptions = {
         }
         if (webhook.has_secret) comments.push(...SECRET_COMMENT);
         const fields = {
-          url: webhook.url.trim(),
+          url: escapeLiteral(webhook.url.trim()),
           content_type: webhook.content_type,
           insecure_ssl: webhook.insecure_ssl,
           events: [...webhook.events].sort(compareStrings),
@@ -125,4 +168,14 @@ export function exportedFile(observed: ObservedState, options: ExportOptions = {
       }),
     },
   };
+}
+
+/** The header's account of what is left out: each object, and why, then what to do. */
+function leftOutComment(leftOut: Exported['leftOut']): string[] {
+  if (leftOut.length === 0) return [];
+  return [
+    `Left out: ${leftOut.length} live object(s) that no config can declare as they are (no plan prunes them):`,
+    ...leftOut.map(({ kind, name, id, why }) => `- ${kind} ${shown(name)} (id ${id}): ${why}.`),
+    `To manage them, ${FIX_ON_INSTANCE}.`,
+  ];
 }

@@ -46,8 +46,8 @@ describe('checkMassDelete', () => {
       { prune: true },
       {
         environments: [
-          { id: 2, name: 'a', image_url: 'x' },
-          { id: 3, name: 'b', image_url: 'y' },
+          { id: 2, name: 'a', image_url: 'https://i.example.com/a.tgz' },
+          { id: 3, name: 'b', image_url: 'https://i.example.com/b.tgz' },
         ],
       },
     );

@@ -58,7 +58,11 @@ describe('plan metadata', () => {
   it('reports warnings beside operations that need them', () => {
     const plan = planFor(
       { prune: true },
-      { environments: [{ id: 2, name: 'busy', image_url: 'x', hooks_count: 1, download: 'in_progress' }] },
+      {
+        environments: [
+          { id: 2, name: 'busy', image_url: 'https://i.example.com/b.tgz', hooks_count: 1, download: 'in_progress' },
+        ],
+      },
     );
     expect(plan.operations.map((op) => op.id)).toEqual(['environment:delete:busy']);
     expect(plan.operations[0]!.warnings).toEqual([

@@ -2,14 +2,15 @@
 // wrote it before): for random live states full of strings that YAML reads as something else, the text reads back
 // to the same data and comments, through `yaml` and through the config loader, and plans to nothing.
 import { describe, expect, it } from 'vitest';
+import schema from '../../schemas/ghes-gitops.schema.json' with { type: 'json' };
 import { Document, isMap, isSeq, parse, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 import { readBlockYaml } from '../../src/config/block-yaml.js';
 import { loadDesiredStateFromTexts } from '../../src/config/load.js';
 import { MAX_ALIAS_COUNT } from '../../src/config/parse.js';
 import type { ObservedState } from '../../src/github/types.js';
 import { createPlan } from '../../src/plan/plan.js';
-import { exportedFile, renderExport } from '../../src/report/export.js';
-import type { YamlFile } from '../../src/report/yaml-text.js';
+import { exportedFile, exportWarnings, renderExport } from '../../src/report/export.js';
+import { writeYaml, type YamlFile } from '../../src/report/yaml-text.js';
 import { observedState } from '../plan/state.js';
 import { HOSTILE_STRINGS, ODD_STRINGS, oddState } from './odd-states.js';
 
@@ -78,14 +79,67 @@ describe('the exported text', () => {
     expect(plan.unmanaged).toEqual([]);
   });
 
+  it.each(SEEDS)(
+    'leaves out what no config can declare, and no plan of it deletes that, prune on or off (seed %i)',
+    (seed) => {
+      const observed = oddState(seed, 'names');
+      const text = expectReadsBackAsYamlWrote(observed);
+      // Worked out from the schema's own patterns, apart from the code under test.
+      const { environment, hook, webhook } = schema.definitions;
+      const fits = (pattern: string, value: string) => new RegExp(pattern, 'u').test(value);
+      const leftOut = new Set([
+        ...observed.environments
+          .filter((env) => !env.default_environment)
+          .filter(
+            (env) =>
+              !fits(environment.properties.name.pattern, env.name) ||
+              !fits(environment.properties.image_url.pattern, env.image_url),
+          )
+          .map((env) => `environment:${env.id}`),
+        ...observed.hooks
+          .filter(
+            (live) =>
+              !fits(hook.properties.name.pattern, live.name) ||
+              !fits(hook.properties.script.pattern, live.script) ||
+              !fits(hook.properties.script_repository.pattern, live.script_repository) ||
+              (!live.environment.default_environment &&
+                !fits(hook.properties.environment.pattern, live.environment.name)),
+          )
+          .map((live) => `hook:${live.id}`),
+        ...observed.webhooks
+          .filter((live) => !fits(webhook.properties.url.pattern, live.url.trim()))
+          .map((live) => `webhook:${live.id}`),
+      ]);
+      const downloads = observed.environments
+        .filter((env) => !env.default_environment && env.download.state !== 'success')
+        .filter((env) => !leftOut.has(`environment:${env.id}`))
+        .map((env) => `environment:download:${env.name}`)
+        .sort();
+      for (const prune of ['false', 'true']) {
+        const file = text.replace('\nprune: false\n', `\nprune: ${prune}\n`);
+        const desired = loadDesiredStateFromTexts([{ path: 'exported.yml', text: file }], { env: {} });
+        const plan = createPlan(desired, observed, { syncSecrets: false });
+        expect(plan.operations.map((op) => op.id).sort()).toEqual(downloads);
+        expect(plan.unmanaged.map((object) => `${object.kind}:${object.id}`).sort()).toEqual([...leftOut].sort());
+      }
+      expect(exportWarnings(observed).filter((warning) => warning.includes(' is left out of the file: '))).toHaveLength(
+        leftOut.size,
+      );
+    },
+  );
+
   it('writes each odd string so that it reads back as itself, quoting only where it must', () => {
+    // The writer itself: export leaves out the objects whose names a config cannot hold, but writes any string.
+    const file = (name: string): YamlFile => ({
+      header: [],
+      settings: {},
+      lists: { environments: [{ comments: [], fields: { name, image_url: name } }] },
+    });
     for (const name of [...ODD_STRINGS, ...HOSTILE_STRINGS]) {
-      const text = renderExport(observedState({ environments: [{ id: 2, name, image_url: name }] }));
-      const data = parse(text) as { environments: { name: unknown }[] };
-      expect(data.environments[0]!.name, JSON.stringify(name)).toBe(name);
+      const data = parse(writeYaml(file(name))) as { environments: { name: unknown; image_url: unknown }[] };
+      expect(data.environments[0], JSON.stringify(name)).toEqual({ name, image_url: name });
     }
-    const written = (name: string) =>
-      /^ {2}- name: (.*)$/m.exec(renderExport(observedState({ environments: [{ id: 2, name, image_url: 'x' }] })))![1];
+    const written = (name: string) => /^ {2}- name: (.*)$/m.exec(writeYaml(file(name)))![1];
     expect(['DevTools Hook Env', 'Ümlaut – ünïcode ✓', 'a#b', 'https://h.example.com/p?q=1&r=#f'].map(written)).toEqual(
       ['DevTools Hook Env', 'Ümlaut – ünïcode ✓', 'a#b', 'https://h.example.com/p?q=1&r=#f'],
     );
@@ -120,7 +174,7 @@ describe('the exported text', () => {
   it('keeps a download message’s line breaks and controls out of its comment', () => {
     const message = 'disk\r\nfull\rreally\u2028now\u0085\ttab';
     const observed = observedState({
-      environments: [{ id: 2, name: 'broken', image_url: 'x', download: { state: 'failed', message } }],
+      environments: [{ id: 2, name: 'broken', image_url: 'https://x/b.tgz', download: { state: 'failed', message } }],
     });
     const text = renderExport(observed);
     expect(parse(text)).toEqual(parse(writtenByYaml({ ...exportedFile(observed) })));

@@ -120,7 +120,9 @@ describe('renderExport', () => {
 
   it('notes failed downloads and webhooks that share a URL', () => {
     const odd = observedState({
-      environments: [{ id: 2, name: 'broken', image_url: 'x', download: { state: 'failed', message: 'not a\ngzip' } }],
+      environments: [
+        { id: 2, name: 'broken', image_url: 'https://x/b.tgz', download: { state: 'failed', message: 'not a\ngzip' } },
+      ],
       webhooks: [
         { id: 7, url: 'https://dup.example.com' },
         { id: 5, url: 'https://dup.example.com' },

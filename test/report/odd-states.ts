@@ -1,6 +1,8 @@
 // Random live states full of strings that YAML reads as something else, for the export's property test. `any`
-// strings may hold anything (empty, control characters, line separators); `valid` ones are what a config may declare,
-// so that the export plans to nothing. Everything comes from one seed, so a failing case reruns by its seed.
+// strings may hold anything (empty, control characters, line separators); `valid` ones are what a config may declare
+// (`${` included, which it writes `$${`), so that the export plans to nothing; `names` are valid but for names,
+// scripts and URLs, which may be what no config can declare (export leaves those objects out). Everything comes from
+// one seed, so a failing case reruns by its seed.
 import type { ObservedHook, ObservedState, ObservedTarget } from '../../src/github/types.js';
 import { lower } from '../../src/names.js';
 import { mulberry32 } from '../../src/sim/faults.js';
@@ -25,24 +27,27 @@ const DOWNLOADS = ['success', 'success', 'failed', 'not_started', 'in_progress']
 /** GitHub logins, as the config accepts them: odd ones only in what YAML makes of them. */
 const LOGINS = ['true', 'null', 'yes', '0x1F', '1e3', '012', '.5', '-', '.', '_', 'Acme', 'a.b', '--x', '1', 'On'];
 
-export type Strings = 'any' | 'valid';
+export type Strings = 'any' | 'valid' | 'names';
 
 export function oddState(seed: number, strings: Strings): ObservedState {
   const random = mulberry32(seed);
   const chance = (p: number) => random() < p;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const pool = strings === 'any' ? [...ODD_STRINGS, ...HOSTILE_STRINGS] : ODD_STRINGS;
+  const pool = strings === 'valid' ? ODD_STRINGS : [...ODD_STRINGS, ...HOSTILE_STRINGS];
   const oddString = (): string => {
     const parts = Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(pool));
     return parts.join(pick(['', ' ', '-', ': ', ' #', '/']));
   };
-  /** A name the config accepts: no white space at either end, no line break, no `${`. */
+  /** A name the config accepts (no white space at either end, no line break); any name unless `valid`. */
   const configName = (): string => {
     for (;;) {
       const name = oddString();
-      if (strings === 'any' || (/^\S(?:.*\S)?$/u.test(name) && !name.includes('${'))) return name;
+      if (strings !== 'valid' || /^\S(?:.*\S)?$/u.test(name)) return name;
     }
   };
+  /** An http URL that may be anything after its host (white space included) for `names`. */
+  const url = (host: string): string =>
+    `https://${host}/${strings === 'names' && chance(0.3) ? oddString() : urlTail(oddString())}`;
   const unique = (count: number, make: () => string): string[] => {
     const names = new Map<string, string>();
     for (let tries = 0; names.size < count && tries < count * 20; tries++) {
@@ -55,7 +60,7 @@ export function oddState(seed: number, strings: Strings): ObservedState {
   const environments = unique(1 + Math.floor(random() * 5), configName).map((name, i) => ({
     id: i + 2,
     name,
-    image_url: strings === 'any' ? oddString() : `https://images.example.com/${i}/${urlTail(oddString())}`,
+    image_url: strings === 'any' || (strings === 'names' && chance(0.1)) ? oddString() : url(`images.example.com/${i}`),
     default_environment: false,
     hooks_count: 0,
     download: { state: pick(DOWNLOADS), message: chance(0.5) ? printable(oddString()) : null, downloaded_at: null },
@@ -72,7 +77,7 @@ export function oddState(seed: number, strings: Strings): ObservedState {
   const hooks = unique(Math.floor(random() * 8), configName).map((name, i): ObservedHook => {
     const environment = chance(0.3) ? defaultEnvironment : pick(environments);
     const repository = strings === 'any' ? oddString() : `${pick(LOGINS)}/${pick(LOGINS)}`;
-    let script = strings === 'any' ? oddString() : configName().replace(/^\/+/, 'x');
+    let script = strings === 'valid' ? configName().replace(/^\/+/, 'x') : oddString();
     if (scripts.has(`${lower(repository)}\u0000${script}`)) script = `${script}-${i}`;
     scripts.add(`${lower(repository)}\u0000${script}`);
     return {
@@ -87,7 +92,7 @@ export function oddState(seed: number, strings: Strings): ObservedState {
   });
   const webhooks = Array.from({ length: Math.floor(random() * 5) }, (_, i) => ({
     id: i + 1,
-    url: strings === 'any' ? oddString() : `https://h${i}.example.com/${urlTail(oddString())}`,
+    url: strings === 'any' ? oddString() : url(`h${i}.example.com`),
     content_type: strings === 'any' ? oddString() : pick(['json', 'form']),
     insecure_ssl: chance(0.3),
     events:
@@ -130,9 +135,9 @@ export function oddState(seed: number, strings: Strings): ObservedState {
   };
 }
 
-/** The part of a URL after its host: no white space (a URL has none), no `${` (a config may not hold one there). */
+/** The part of a URL after its host: no white space (a URL has none). */
 function urlTail(text: string): string {
-  return text.replace(/\s+/gu, '').replaceAll('${', '$');
+  return text.replace(/\s+/gu, '');
 }
 
 /** Text for a comment: without the line breaks and controls that the writer blanks there (and `yaml` did not). */
