@@ -2,7 +2,7 @@
 // connection failures, and never a secret or the token printed. From the sources, in process (runCliInProcess),
 // except what only the bundle in a child process shows: colour on a terminal, a reader that goes away.
 // Every test runs concurrently with the others.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -355,6 +355,81 @@ webhooks:
       expect(plan.code).toBe(0);
       const operations = (JSON.parse(plan.stdout) as { operations: { id: string }[] }).operations;
       expect(operations.map((op) => op.id)).toEqual(['environment:download:Broken', 'environment:download:Fresh']);
+      expect(mutations(sim)).toEqual([]);
+    });
+
+    it('writes `${` as `$${`, leaves out what no config can declare (saying so), and no plan deletes that, prune on or off', async ({
+      onTestFinished,
+    }) => {
+      const fx = scoped(onTestFinished);
+      const { sim, cli } = await instance(fx, {
+        ...SCRIPTS,
+        environments: [
+          { id: 2, name: 'Tools ${HOME}', image_url: 'https://images.example.com/t.tar.gz' },
+          { id: 3, name: ' Padded', image_url: 'https://images.example.com/p.tar.gz' },
+          { id: 4, name: 'two\nlines', image_url: 'https://images.example.com/l.tar.gz' },
+        ],
+        hooks: [
+          {
+            name: 'Check ${GHES_TOKEN}',
+            script: 'scripts/commit_check.sh',
+            script_repository: 'DevIT/hooks',
+            environment_id: 2,
+          },
+          {
+            name: 'trailing ',
+            script: 'scripts/block_large_files.sh',
+            script_repository: 'DevIT/hooks',
+            environment_id: 1,
+          },
+          {
+            name: 'in padded',
+            script: 'scan/secrets.sh',
+            script_repository: 'Security/pre-receive-hooks',
+            environment_id: 3,
+          },
+        ],
+        webhooks: [{ url: 'https://audit.example.com/${x}' }, { url: 'https://audit.example.com/a\u2028b' }],
+      });
+      const file = join(fx.tempDir(), 'exported.yml');
+      const run = await cli(['export', '--output', file]);
+      expect(run.code).toBe(0);
+      for (const object of [
+        'environment " Padded" (id 3)',
+        'environment "two\\nlines" (id 4)',
+        'hook "trailing " (id 2)',
+        'hook "in padded" (id 3)',
+        'webhook "https://audit.example.com/a\\u2028b" (id 2)',
+      ]) {
+        expect(run.stderr).toContain(`${object} is left out of the file: `);
+      }
+      expect(run.stderr).toContain(
+        'its name " Padded" starts or ends with white space, which no config can declare; fix it on the instance ' +
+          '(site admin: rename it, or correct the field), then export again. No plan prunes it meanwhile.',
+      );
+      const yaml = readFileSync(file, 'utf8');
+      expect(yaml).toContain(
+        '# Left out: 5 live object(s) that no config can declare as they are (no plan prunes them):\n',
+      );
+      expect(yaml).toContain(
+        '# - hook "in padded" (id 3): it runs in environment " Padded", whose name starts or ends with white space.\n',
+      );
+      expect(yaml).toMatch(/^ {2}- name: "Tools \$\$\{HOME\}"$/m);
+      expect(yaml).toMatch(/^ {2}- url: "https:\/\/audit\.example\.com\/\$\$\{x\}"$/m);
+
+      const validate = await cli(['validate', '--config', file]);
+      expect(validate.stderr).toBe('');
+      expect(validate.stdout).toMatch(/valid \(1 environment, 1 hook, 1 webhook\)/);
+      const plan = await cli(['plan', '--config', file, '--detailed-exitcode']);
+      expect(plan.code).toBe(0);
+      writeFileSync(file, yaml.replace('\nprune: false\n', '\nprune: true\n'));
+      const pruned = await cli(['plan', '--config', file, '--format', 'json', '--detailed-exitcode']);
+      expect(pruned.code).toBe(0);
+      const json = JSON.parse(pruned.stdout) as { unmanaged: { id: number }[]; warnings: { code: string }[] };
+      expect(json.unmanaged).toHaveLength(5);
+      expect(json.warnings.filter((warning) => warning.code === 'undeclarable-kept')).toHaveLength(5);
+      const apply = await cli(['apply', '--config', file, '--auto-approve']);
+      expect(apply.code).toBe(0);
       expect(mutations(sim)).toEqual([]);
     });
 
