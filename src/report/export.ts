@@ -34,31 +34,41 @@ function sortedByName<T extends { name: string }>(items: readonly T[]): T[] {
 /** What to do about an object left out: only the instance can change what a config cannot say. */
 const FIX_ON_INSTANCE = 'fix it on the instance (site admin: rename it, or correct the field), then export again';
 
-/** The live objects the file declares, in its order, and those it leaves out because no config can declare them. */
-interface Exported {
-  environments: ObservedEnvironment[];
-  hooks: ObservedState['hooks'];
-  webhooks: ObservedState['webhooks'];
-  leftOut: { kind: Kind; name: string; id: number; why: string }[];
+/** A live object no config can declare, which the file leaves out: `name` is its identity, `why` says what is wrong. */
+interface LeftOut {
+  kind: Kind;
+  name: string;
+  id: number;
+  why: string;
+  object: unknown;
 }
 
-function exported(observed: ObservedState): Exported {
-  const leftOut: Exported['leftOut'] = [];
-  const declarable =
-    <T extends { id: number }>(kind: Kind, name: (item: T) => string, why: (item: T) => string | undefined) =>
-    (item: T): boolean => {
-      const problem = why(item);
-      if (problem !== undefined) leftOut.push({ kind, name: name(item), id: item.id, why: problem });
-      return problem === undefined;
-    };
-  const environments = sortedByName(observed.environments.filter((env) => !env.default_environment)).filter(
-    declarable('environment', (env) => env.name, undeclarableEnvironment),
-  );
-  const hooks = sortedByName(observed.hooks).filter(declarable('hook', (hook) => hook.name, undeclarableHook));
-  const webhooks = [...observed.webhooks]
-    .sort((a, b) => compareStrings(a.url.trim(), b.url.trim()) || a.id - b.id)
-    .filter(declarable('webhook', (webhook) => webhook.url.trim(), undeclarableWebhook));
-  return { environments, hooks, webhooks, leftOut };
+function leftOutOf<T extends { id: number }>(
+  kind: Kind,
+  items: readonly T[],
+  identity: (item: T) => string,
+  undeclarable: (item: T) => string | undefined,
+): LeftOut[] {
+  return items.flatMap((object) => {
+    const why = undeclarable(object);
+    return why === undefined ? [] : [{ kind, name: identity(object), id: object.id, why, object }];
+  });
+}
+
+/** Everything the file leaves out, in the file's order: a pass over the objects, sorting only those (most exports: none). */
+function leftOut(observed: ObservedState): LeftOut[] {
+  const environments = observed.environments.filter((env) => !env.default_environment);
+  const webhooks = leftOutOf('webhook', observed.webhooks, (webhook) => webhook.url.trim(), undeclarableWebhook);
+  return [
+    ...sortedByName(leftOutOf('environment', environments, (env) => env.name, undeclarableEnvironment)),
+    ...sortedByName(leftOutOf('hook', observed.hooks, (hook) => hook.name, undeclarableHook)),
+    ...webhooks.sort((a, b) => compareStrings(a.name, b.name) || a.id - b.id),
+  ];
+}
+
+/** The environments the file declares, in its order. */
+function exportedEnvironments(observed: ObservedState, skipped: ReadonlySet<unknown>): ObservedEnvironment[] {
+  return sortedByName(observed.environments.filter((env) => !env.default_environment && !skipped.has(env)));
 }
 
 /**
@@ -67,10 +77,11 @@ function exported(observed: ObservedState): Exported {
  * can declare is left out. Each note is also said in the file.
  */
 export function exportWarnings(observed: ObservedState): string[] {
-  const { environments, leftOut } = exported(observed);
+  const left = leftOut(observed);
+  const environments = exportedEnvironments(observed, new Set(left.map((item) => item.object)));
   return [
     ...environments.flatMap((env) => downloadNote(env)?.warning ?? []),
-    ...leftOut.map(
+    ...left.map(
       ({ kind, name, id, why }) =>
         `${kind} ${shown(name)} (id ${id}) is left out of the file: ${why}, which no config can declare; ` +
         `${FIX_ON_INSTANCE}. No plan prunes it meanwhile.`,
@@ -111,7 +122,13 @@ export function renderExport(observed: ObservedState, options: ExportOptions = {
 
 /** What the exported file says, in the order it says it, before it is written as text. */
 export function exportedFile(observed: ObservedState, options: ExportOptions = {}): YamlFile {
-  const { environments, hooks, webhooks, leftOut } = exported(observed);
+  const left = leftOut(observed);
+  const skipped = new Set(left.map((item) => item.object));
+  const environments = exportedEnvironments(observed, skipped);
+  const hooks = sortedByName(observed.hooks.filter((hook) => !skipped.has(hook)));
+  const webhooks = observed.webhooks
+    .filter((webhook) => !skipped.has(webhook))
+    .sort((a, b) => compareStrings(a.url.trim(), b.url.trim()) || a.id - b.id);
   const hookOverrides = overridesExporter(observed.overrides);
   const urlCounts = new Map<string, number>();
   for (const webhook of webhooks) urlCounts.set(webhook.url.trim(), (urlCounts.get(webhook.url.trim()) ?? 0) + 1);
@@ -123,7 +140,7 @@ export function exportedFile(observed: ObservedState, options: ExportOptions = {
       `yaml-language-server: $schema=${SCHEMA_URL}`,
       `Exported from the live instance by ${TOOL_NAME} ${VERSION}${generated}.`,
       'prune is off: objects missing from this file are left alone. Review it before turning prune on.',
-      ...leftOutComment(leftOut),
+      ...leftOutComment(left),
     ],
     settings: { version: 1, prune: false },
     lists: {
@@ -171,11 +188,11 @@ export function exportedFile(observed: ObservedState, options: ExportOptions = {
 }
 
 /** The header's account of what is left out: each object, and why, then what to do. */
-function leftOutComment(leftOut: Exported['leftOut']): string[] {
-  if (leftOut.length === 0) return [];
+function leftOutComment(left: readonly LeftOut[]): string[] {
+  if (left.length === 0) return [];
   return [
-    `Left out: ${leftOut.length} live object(s) that no config can declare as they are (no plan prunes them):`,
-    ...leftOut.map(({ kind, name, id, why }) => `- ${kind} ${shown(name)} (id ${id}): ${why}.`),
+    `Left out: ${left.length} live object(s) that no config can declare as they are (no plan prunes them):`,
+    ...left.map(({ kind, name, id, why }) => `- ${kind} ${shown(name)} (id ${id}): ${why}.`),
     `To manage them, ${FIX_ON_INSTANCE}.`,
   ];
 }
