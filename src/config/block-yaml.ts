@@ -6,7 +6,6 @@
 // scalars, multi-line scalars, escapes, flow mappings, aliases of aliases, duplicate keys, tabs, CR, odd numbers)
 // returns undefined, and the file goes through `yaml` exactly as before, so every diagnostic comes from there. For a
 // file it reads, the data and the offset of every node are those `yaml` gives (test/config/block-yaml.test.ts).
-import { LineCounter } from 'yaml';
 
 /**
  * Where a node of the data is written: what `locate` needs, and no more. A scalar is its offset alone; an empty
@@ -41,7 +40,26 @@ export function startOf(node: OutlineNode): number | undefined {
 export interface BlockYaml {
   data: Record<string, unknown>;
   root: OutlineMapping;
-  lineCounter: LineCounter;
+  lineCounter: LineStarts;
+}
+
+/** Where each line of a text starts, and an offset's line and column as yaml's LineCounter gives them (from 1). */
+export class LineStarts {
+  readonly lineStarts: number[] = [];
+
+  linePos(offset: number): { line: number; col: number } {
+    const starts = this.lineStarts;
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (starts[mid]! < offset) low = mid + 1;
+      else high = mid;
+    }
+    if (starts[low] === offset) return { line: low + 1, col: 1 };
+    if (low === 0) return { line: 0, col: offset };
+    return { line: low, col: offset - starts[low - 1]! + 1 };
+  }
 }
 
 /** Thrown inside the reader when the text leaves the shape; never escapes it. */
@@ -60,7 +78,6 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const DOUBLE_QUOTE = 0x22;
 const SINGLE_QUOTE = 0x27;
-const BACKSLASH = 0x5c;
 const AMPERSAND = 0x26;
 const ASTERISK = 0x2a;
 
@@ -73,6 +90,18 @@ const FALSE = /^(?:[Ff]alse|FALSE)$/;
 const INTEGER = /^(?:0|[1-9][0-9]{0,14})$/;
 /** Beyond ASCII, the first character of a plain scalar we read as a string must be a letter. */
 const LETTER = /^\p{L}/u;
+/**
+ * A plain scalar outside flow, from its first character (sticky, so `test` only moves `lastIndex`: native speed
+ * in a fresh process, where a loop over the characters runs in the interpreter). It takes any character but a line
+ * break, a colon only before a character that is no space, and spaces only before a character that starts no
+ * comment: it stops at the end of the value on its line, before ` #`, or at a colon that ends a key.
+ */
+const PLAIN = /(?:[^\n :]|:(?=[^\n ])| +(?=[^\n #]))*/y;
+/** The body of a quoted scalar up to its closing quote, a backslash (double quotes) or the end of the line. */
+const DOUBLE_QUOTED = /[^\n"\\]*/y;
+const SINGLE_QUOTED = /[^\n']*/y;
+/** A key as config files write them, and its colon: `name:` before a space or the end of the line. */
+const KEY = /[A-Za-z_][A-Za-z0-9_-]*:(?=[\n ]|$)/y;
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?:\s|$)/;
 /** Characters that make a file something else than plain block YAML: tab, CR, other controls, BOM, line breaks. */
 // eslint-disable-next-line no-control-regex
@@ -89,10 +118,11 @@ const isNameChar = (c: number): boolean => isLetter(c) || isDigit(c) || c === 0x
  */
 export function readBlockYaml(text: string, maxAliasCount: number): BlockYaml | undefined {
   if (UNUSUAL.test(text)) return undefined;
-  const lineCounter = new LineCounter();
+  const lineCounter = new LineStarts();
+  const lineStarts = lineCounter.lineStarts;
   const lines: Lines = { indent: [], start: [], end: [] };
   for (let at = 0; at <= text.length;) {
-    lineCounter.addNewLine(at);
+    lineStarts.push(at);
     let end = text.indexOf('\n', at);
     if (end === -1) end = text.length;
     let content = at;
@@ -145,12 +175,8 @@ interface Anchor {
 
 /** The offset of the colon of a key as config files write them (`name:`, then spaces or the end), else -1. */
 function keyEnd(text: string, from: number, to: number): number {
-  const first = text.charCodeAt(from);
-  if (!isLetter(first) && first !== 0x5f) return -1;
-  let at = from + 1;
-  while (at < to && isNameChar(text.charCodeAt(at))) at++;
-  if (at === to || text.charCodeAt(at) !== COLON) return -1;
-  return at + 1 === to || text.charCodeAt(at + 1) === SPACE ? at : -1;
+  KEY.lastIndex = from;
+  return KEY.test(text) && KEY.lastIndex <= to ? KEY.lastIndex - 1 : -1;
 }
 
 /** The first offset from `at` on that is not a space, at most `to`. */
@@ -333,28 +359,41 @@ class Reader {
     const text = this.#text;
     const quote = text.charCodeAt(from);
     if (quote === DOUBLE_QUOTE || quote === SINGLE_QUOTE) {
-      let close = from + 1;
-      while (close < to && text.charCodeAt(close) !== quote) {
-        // Escapes (`\` in double quotes, `''` in single) are `yaml`'s business.
-        if (quote === DOUBLE_QUOTE && text.charCodeAt(close) === BACKSLASH) bail();
-        close++;
-      }
-      if (close === to || (close + 1 < to && text.charCodeAt(close + 1) === quote)) bail();
+      // Escapes (`\` in double quotes, `''` in single) are `yaml`'s business.
+      const body = quote === DOUBLE_QUOTE ? DOUBLE_QUOTED : SINGLE_QUOTED;
+      body.lastIndex = from + 1;
+      body.test(text);
+      const close = body.lastIndex;
+      if (close >= to || text.charCodeAt(close) !== quote) bail();
+      if (close + 1 < to && text.charCodeAt(close + 1) === quote) bail();
       this.data = text.slice(from + 1, close);
       return close + 1;
     }
+    if (inFlow) return this.#flowPlain(from, to);
+    PLAIN.lastIndex = from;
+    PLAIN.test(text);
+    const stop = PLAIN.lastIndex;
+    // PLAIN stops before a comment, at the end of the line, or at a colon that would make this a key.
+    if (stop === from || (stop < to && text.charCodeAt(stop) === COLON)) bail();
+    this.data = resolvePlain(text.slice(from, stop));
+    return stop;
+  }
+
+  /** A plain scalar in a flow sequence: up to `,`, `]` or a comment. */
+  #flowPlain(from: number, to: number): number {
+    const text = this.#text;
     let stop = from;
     for (; stop < to; stop++) {
       const c = text.charCodeAt(stop);
       if (c === SPACE && stop + 1 < to && text.charCodeAt(stop + 1) === HASH) break;
-      if (inFlow && (c === COMMA || c === CLOSE_BRACKET)) break;
+      if (c === COMMA || c === CLOSE_BRACKET) break;
     }
     while (stop > from && text.charCodeAt(stop - 1) === SPACE) stop--;
     if (stop === from) bail();
     for (let at = from; at < stop; at++) {
       const c = text.charCodeAt(at);
       if (c === COLON && (at + 1 === stop || text.charCodeAt(at + 1) === SPACE)) bail();
-      if (inFlow && (c === OPEN_BRACKET || c === CLOSE_BRACKET || c === 0x7b || c === 0x7d || c === COMMA)) bail();
+      if (c === OPEN_BRACKET || c === CLOSE_BRACKET || c === 0x7b || c === 0x7d || c === COMMA) bail();
     }
     this.data = resolvePlain(text.slice(from, stop));
     return stop;

@@ -1,6 +1,6 @@
 // A parsed config file and the way back from a path in its data to the YAML node that wrote it,
 // so that every diagnostic can point at a file, line and column.
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../errors.js';
 import { startOf, type OutlineNode } from './block-yaml.js';
 
@@ -11,16 +11,21 @@ export interface SourceFile {
   path: string;
   /** Where each node is written: the outline of a file in the common shape (block-yaml.ts), else yaml's document. */
   nodes: { outline: OutlineNode } | { doc: Document.Parsed };
-  lineCounter: LineCounter;
+  lineCounter: LinePositions;
   /** The file's data. */
   data: Record<string, unknown>;
+}
+
+/** An offset's line and column, from 1: yaml's LineCounter, or the block reader's LineStarts. */
+export interface LinePositions {
+  linePos(offset: number): { line: number; col: number };
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function locationAt(file: string, lineCounter: LineCounter, offset: number): SourceLocation {
+export function locationAt(file: string, lineCounter: LinePositions, offset: number): SourceLocation {
   const { line, col } = lineCounter.linePos(offset);
   return { file, line, column: col };
 }
