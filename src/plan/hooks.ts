@@ -65,6 +65,12 @@ export function planHooks(
     const target = resolveEnvironment(entry, environments, context);
     if (!target) continue;
 
+    // Only a hook that starts running in the environment, or starts rejecting pushes there, needs its rename and
+    // download done first: one created in it, moved into it, or turned up (disabled → testing → enabled). Any other
+    // update (turning a hook off above all) must not wait for a download that may fail.
+    runs(target.liveId, entry.enforcement, entry.name);
+    // Most hooks of a plan are unchanged: compared before anything is built for an operation.
+    if (current && Object.values(sameFields(current, entry, target.liveId)).every(Boolean)) continue;
     const wanted: HookFields = {
       name: entry.name,
       script: entry.script,
@@ -73,10 +79,6 @@ export function planHooks(
       enforcement: entry.enforcement,
       allow_downstream_configuration: entry.allow_downstream_configuration,
     };
-    // Only a hook that starts running in the environment, or starts rejecting pushes there, needs its rename and
-    // download done first: one created in it, moved into it, or turned up (disabled → testing → enabled). Any other
-    // update (turning a hook off above all) must not wait for a download that may fail.
-    runs(target.liveId, wanted.enforcement, wanted.name);
     const turnedUp =
       current !== undefined && enforcementRank(wanted.enforcement) > enforcementRank(current.enforcement);
     const entersEnvironment = current === undefined || current.environment.id !== target.liveId || turnedUp;
@@ -107,15 +109,7 @@ export function planHooks(
         enforcement: current.enforcement as HookFields['enforcement'],
         allow_downstream_configuration: current.allow_downstream_configuration,
       };
-      // Environments compare by identity, not name: a hook stays put when its environment is renamed in this plan.
-      const same: Record<keyof HookFields, boolean> = {
-        name: live.name === wanted.name,
-        script: live.script === wanted.script,
-        script_repository: lower(live.script_repository) === lower(wanted.script_repository),
-        environment: target.liveId !== undefined && current.environment.id === target.liveId,
-        enforcement: live.enforcement === wanted.enforcement,
-        allow_downstream_configuration: live.allow_downstream_configuration === wanted.allow_downstream_configuration,
-      };
+      const same = sameFields(current, entry, target.liveId);
       const changes: Record<string, FieldChange> = {};
       const changed: Partial<HookFields> = {};
       for (const field of Object.keys(same) as (keyof HookFields)[]) {
@@ -166,6 +160,25 @@ export function planHooks(
 
   orderScriptTakeovers(observed, writes, deletesByScript, context);
   return { leaving, managed, running };
+}
+
+/**
+ * Which fields of a live hook already are as declared. Environments compare by identity, not name: a hook stays put
+ * when its environment is renamed in this plan.
+ */
+function sameFields(
+  live: ObservedHook,
+  entry: DesiredHook,
+  environmentId: number | undefined,
+): Record<keyof HookFields, boolean> {
+  return {
+    name: live.name === entry.name,
+    script: live.script === entry.script,
+    script_repository: lower(live.script_repository) === lower(entry.script_repository),
+    environment: environmentId !== undefined && live.environment.id === environmentId,
+    enforcement: live.enforcement === entry.enforcement,
+    allow_downstream_configuration: live.allow_downstream_configuration === entry.allow_downstream_configuration,
+  };
 }
 
 /** How much a hook does with an enforcement: disabled (never runs) < testing (runs) < enabled (runs and rejects). */
