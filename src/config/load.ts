@@ -8,10 +8,9 @@ import { buildDesiredState } from './build.js';
 import { checkPruneSetOnce, collectEntries, crossCheck, type RawEntry } from './checks.js';
 import { readConfigFiles, type ConfigText } from './files.js';
 import { findMisplacedReferences, resolveSecret, type EnvironmentVariables } from './interpolate.js';
-import { parseConfigText } from './parse.js';
 import { didYouMean } from './suggest.js';
 import { checkVersion, validateAgainstSchema } from './schema.js';
-import { error, type SourceFile } from './source.js';
+import { error, readCommonShape, type SourceFile } from './source.js';
 import { insecureSslWarnings, plainTextSecretWarning } from './warnings.js';
 
 export { secretValues } from './interpolate.js';
@@ -80,7 +79,7 @@ function resolveSecrets(
  */
 export async function loadDesiredState(path: string, options: LoadOptions = {}): Promise<DesiredState> {
   const { texts, diagnostics } = await readConfigFiles(path, DEFAULT_CONFIG_PATH);
-  return loadDesiredStateFromTexts(texts, { ...options, diagnostics });
+  return await loadDesiredStateFromTexts(texts, { ...options, diagnostics });
 }
 
 export interface TextLoadOptions extends LoadOptions {
@@ -92,19 +91,28 @@ export interface TextLoadOptions extends LoadOptions {
  * The same validation on texts already in memory (the daemon reads them from a repository through the API), merged
  * in the order given. Each text's `path` is what diagnostics name. Throws ConfigError, and nothing else.
  */
-export function loadDesiredStateFromTexts(texts: readonly ConfigText[], options: TextLoadOptions = {}): DesiredState {
+export async function loadDesiredStateFromTexts(
+  texts: readonly ConfigText[],
+  options: TextLoadOptions = {},
+): Promise<DesiredState> {
   const env = options.env ?? process.env;
   const diagnostics: Diagnostic[] = [...(options.diagnostics ?? [])];
   const files = texts.map((text) => text.path);
 
   const sources: SourceFile[] = [];
   for (const text of texts) {
-    const parsed = parseConfigText(text.path, text.text);
-    diagnostics.push(...parsed.diagnostics);
-    if (!parsed.source) continue;
-    const unknownVersion = checkVersion(parsed.source);
+    // The common shape through the block reader; `yaml` (parse.ts) is loaded only for a file in another shape.
+    let source = readCommonShape(text.path, text.text);
+    if (!source) {
+      const { parseYamlDocument } = await import('./parse.js');
+      const parsed = parseYamlDocument(text.path, text.text);
+      diagnostics.push(...parsed.diagnostics);
+      if (!parsed.source) continue;
+      source = parsed.source;
+    }
+    const unknownVersion = checkVersion(source);
     if (unknownVersion) diagnostics.push(unknownVersion);
-    else sources.push(parsed.source);
+    else sources.push(source);
   }
 
   // Before validation: the schema's defaults give every file a `prune`.

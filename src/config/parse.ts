@@ -1,13 +1,31 @@
-// YAML to data for one config file, refusing hostile or odd input with a located error: syntax errors,
-// tabs used for indentation, duplicate keys, unknown tags, runaway nesting and alias expansion, an empty
-// file or a top level that is not a mapping.
-import { CST, Lexer, LineCounter, isMap, isScalar, parseDocument, visit, type Document, type YAMLError } from 'yaml';
+// YAML to data for one config file in any shape, through the `yaml` library, refusing hostile or odd input with a
+// located error: syntax errors, tabs used for indentation, duplicate keys, unknown tags, runaway nesting and alias
+// expansion, an empty file or a top level that is not a mapping. Loaded only for a file the block reader declines
+// (load.ts), so that a config in the common shape never compiles the library.
+import {
+  CST,
+  Lexer,
+  LineCounter,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+  type YAMLError,
+} from 'yaml';
 import type { Diagnostic } from '../errors.js';
-import { readBlockYaml } from './block-yaml.js';
-import { error, locationAt, startOfFile, type SourceFile } from './source.js';
-
-/** Enough to share a block of settings between entries; far below what a "billion laughs" file needs. */
-export const MAX_ALIAS_COUNT = 100;
+import {
+  error,
+  locationAt,
+  MAX_ALIAS_COUNT,
+  readCommonShape,
+  startOfFile,
+  type Path,
+  type SourceFile,
+} from './source.js';
 /** A desired state nests four levels deep; the limit only stops input built to exhaust the parser. */
 export const MAX_FLOW_DEPTH = 64;
 
@@ -118,14 +136,10 @@ function describeTopLevel(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+/** A file in any shape: the common one through the block reader (ten times as fast), any other through `yaml`. */
 export function parseConfigText(path: string, text: string): ParseResult {
-  // The common shape first: ten times as fast, and it leaves every other file, and every error, to `yaml`.
-  const block = readBlockYaml(text, MAX_ALIAS_COUNT);
-  if (block) {
-    const { data, root, lineCounter } = block;
-    return { source: { path, nodes: { outline: root }, lineCounter, data }, diagnostics: [] };
-  }
-  return parseYamlDocument(path, text);
+  const source = readCommonShape(path, text);
+  return source ? { source, diagnostics: [] } : parseYamlDocument(path, text);
 }
 
 /** Any YAML, through the `yaml` library. */
@@ -205,7 +219,51 @@ export function parseYamlDocument(path: string, text: string): ParseResult {
     );
     return { diagnostics };
   }
-  return { source: { path, nodes: { doc }, lineCounter, data: data as Record<string, unknown> }, diagnostics };
+  const offsetInDocument = (at: Path, part: 'value' | 'key') => offsetIn(doc, at, part);
+  return {
+    source: { path, nodes: { offsetInDocument }, lineCounter, data: data as Record<string, unknown> },
+    diagnostics,
+  };
+}
+
+function keyText(key: unknown): string {
+  return isScalar(key) ? String(key.value) : String(key);
+}
+
+/** Where a node starts; undefined for an empty value (`key:` and nothing after), which is located by its key. */
+function start(node: unknown): number | undefined {
+  if (isScalar(node) && node.value === null && node.source === '') return undefined;
+  return (node as Node | null)?.range?.[0];
+}
+
+/**
+ * Where `path` is written in `doc` (locate() in source.ts). `part: 'key'` points at the key of the last step (for an
+ * unknown key). A step that does not exist (a missing required key) leaves the offset at the nearest existing node.
+ * Aliases are followed on the way down, but an alias at the end is located where it is used.
+ */
+function offsetIn(doc: Document.Parsed, path: Path, part: 'value' | 'key'): number {
+  let node: unknown = doc.contents;
+  let offset = start(node) ?? 0;
+  for (const [i, step] of path.entries()) {
+    if (isAlias(node)) node = node.resolve(doc);
+    let next: unknown;
+    let keyOffset: number | undefined;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => keyText(p.key) === String(step));
+      if (!pair) break;
+      keyOffset = start(pair.key);
+      next = pair.value;
+    } else if (isSeq(node) && typeof step === 'number') {
+      next = node.items[step];
+    } else {
+      break;
+    }
+    const last = i === path.length - 1;
+    const here = last && part === 'key' ? (keyOffset ?? start(next)) : (start(next) ?? keyOffset);
+    if (here !== undefined) offset = here;
+    node = next;
+  }
+  return offset;
 }
 
 function lineCounterFor(text: string): LineCounter {

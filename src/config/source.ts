@@ -1,16 +1,18 @@
 // A parsed config file and the way back from a path in its data to the YAML node that wrote it,
 // so that every diagnostic can point at a file, line and column.
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../errors.js';
-import { startOf, type OutlineNode } from './block-yaml.js';
+import { readBlockYaml, startOf, type OutlineNode } from './block-yaml.js';
 
 /** A path into the data of one file, as ajv and our own checks name it: keys and list indexes. */
 export type Path = readonly (string | number)[];
 
 export interface SourceFile {
   path: string;
-  /** Where each node is written: the outline of a file in the common shape (block-yaml.ts), else yaml's document. */
-  nodes: { outline: OutlineNode } | { doc: Document.Parsed };
+  /**
+   * Where each node is written: the outline of a file in the common shape (block-yaml.ts), else the offset of a path
+   * as a walk of yaml's document finds it (parse.ts, which only a file in another shape loads).
+   */
+  nodes: { outline: OutlineNode } | { offsetInDocument: (path: Path, part: 'value' | 'key') => number };
   lineCounter: LinePositions;
   /** The file's data. */
   data: Record<string, unknown>;
@@ -19,6 +21,15 @@ export interface SourceFile {
 /** An offset's line and column, from 1: yaml's LineCounter, or the block reader's LineStarts. */
 export interface LinePositions {
   linePos(offset: number): { line: number; col: number };
+}
+
+/** Enough to share a block of settings between entries; far below what a "billion laughs" file needs. */
+export const MAX_ALIAS_COUNT = 100;
+
+/** A file in the common shape, read by the block reader; undefined for any other, which is `yaml`'s (parse.ts). */
+export function readCommonShape(path: string, text: string): SourceFile | undefined {
+  const block = readBlockYaml(text, MAX_ALIAS_COUNT);
+  return block && { path, nodes: { outline: block.root }, lineCounter: block.lineCounter, data: block.data };
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -34,50 +45,21 @@ export function startOfFile(file: string): SourceLocation {
   return { file, line: 1, column: 1 };
 }
 
-function keyText(key: unknown): string {
-  return isScalar(key) ? String(key.value) : String(key);
-}
-
-/** Where a node starts; undefined for an empty value (`key:` and nothing after), which is located by its key. */
-function start(node: unknown): number | undefined {
-  if (isScalar(node) && node.value === null && node.source === '') return undefined;
-  return (node as Node | null)?.range?.[0];
-}
-
 /**
  * Where `path` is written. `part: 'key'` points at the key of the last step (for an unknown key).
  * A step that does not exist (a missing required key) leaves the location at the nearest existing node.
  * Aliases are followed on the way down, but an alias at the end is located where it is used.
  */
 export function locate(source: SourceFile, path: Path, part: 'value' | 'key' = 'value'): SourceLocation {
-  if ('outline' in source.nodes) return locateInOutline(source, source.nodes.outline, path, part);
-  const doc = source.nodes.doc;
-  let node: unknown = doc.contents;
-  let offset = start(node) ?? 0;
-  for (const [i, step] of path.entries()) {
-    if (isAlias(node)) node = node.resolve(doc);
-    let next: unknown;
-    let keyOffset: number | undefined;
-    if (isMap(node)) {
-      const pair = node.items.find((p) => keyText(p.key) === String(step));
-      if (!pair) break;
-      keyOffset = start(pair.key);
-      next = pair.value;
-    } else if (isSeq(node) && typeof step === 'number') {
-      next = node.items[step];
-    } else {
-      break;
-    }
-    const last = i === path.length - 1;
-    const here = last && part === 'key' ? (keyOffset ?? start(next)) : (start(next) ?? keyOffset);
-    if (here !== undefined) offset = here;
-    node = next;
-  }
+  const offset =
+    'outline' in source.nodes
+      ? offsetInOutline(source.nodes.outline, path, part)
+      : source.nodes.offsetInDocument(path, part);
   return locationAt(source.path, source.lineCounter, offset);
 }
 
-/** locate() over an outline: the same walk, with no aliases to follow. */
-function locateInOutline(source: SourceFile, root: OutlineNode, path: Path, part: 'value' | 'key'): SourceLocation {
+/** locate() over an outline: the walk of offsetInDocument (parse.ts), with no aliases to follow. */
+function offsetInOutline(root: OutlineNode, path: Path, part: 'value' | 'key'): number {
   let node = root;
   let offset = startOf(root) ?? 0;
   for (let i = 0; i < path.length; i++) {
@@ -100,7 +82,7 @@ function locateInOutline(source: SourceFile, root: OutlineNode, path: Path, part
     if (here !== undefined) offset = here;
     node = next;
   }
-  return locationAt(source.path, source.lineCounter, offset);
+  return offset;
 }
 
 export function error(message: string, location?: SourceLocation, hint?: string): Diagnostic {

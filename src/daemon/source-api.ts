@@ -237,7 +237,7 @@ export function createApiSource(options: ApiSourceOptions): DesiredStateSource {
     async load(env: Record<string, string | undefined>, redactor: Redactor): Promise<DesiredState> {
       // A commit never changes: its files are read once, however often the same revision is reconciled.
       if (files?.sha !== sha) files = await readCommit(sha);
-      const desired = loadDesiredStateFromTexts(files.texts, { env, diagnostics: files.diagnostics });
+      const desired = await loadDesiredStateFromTexts(files.texts, { env, diagnostics: files.diagnostics });
       redactor.add(...secretValues(desired));
       return desired;
     },

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { buildLargeState } from '../../src/sim/seed.js';
 import { readBlockYaml } from '../../src/config/block-yaml.js';
-import { MAX_ALIAS_COUNT, parseConfigText, parseYamlDocument } from '../../src/config/parse.js';
-import { locate, type Path } from '../../src/config/source.js';
+import { parseConfigText, parseYamlDocument } from '../../src/config/parse.js';
+import { locate, MAX_ALIAS_COUNT, type Path } from '../../src/config/source.js';
 import { configFiles } from '../../scripts/bench/states.js';
 
 function yamlFiles(dir: string): string[] {
@@ -119,7 +119,7 @@ describe('the fast reader of the common config shape', () => {
     const full = parseYamlDocument('f.yml', text);
     expect(parsed.diagnostics).toEqual(full.diagnostics);
     expect(parsed.source?.data).toEqual(full.source?.data);
-    expect(parsed.source === undefined ? undefined : 'doc' in parsed.source.nodes).toBe(
+    expect(parsed.source === undefined ? undefined : 'offsetInDocument' in parsed.source.nodes).toBe(
       full.source === undefined ? undefined : true,
     );
   });

@@ -6,7 +6,7 @@ import schema from '../../schemas/ghes-gitops.schema.json' with { type: 'json' }
 import { Document, isMap, isSeq, parse, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 import { readBlockYaml } from '../../src/config/block-yaml.js';
 import { loadDesiredStateFromTexts } from '../../src/config/load.js';
-import { MAX_ALIAS_COUNT } from '../../src/config/parse.js';
+import { MAX_ALIAS_COUNT } from '../../src/config/source.js';
 import type { ObservedState } from '../../src/github/types.js';
 import { createPlan } from '../../src/plan/plan.js';
 import { exportedFile, exportWarnings, renderExport } from '../../src/report/export.js';
@@ -66,10 +66,10 @@ describe('the exported text', () => {
     expect(text).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
   });
 
-  it.each(SEEDS)('loads as a config that plans to nothing but the downloads it names (seed %i)', (seed) => {
+  it.each(SEEDS)('loads as a config that plans to nothing but the downloads it names (seed %i)', async (seed) => {
     const observed = oddState(seed, 'valid');
     const text = expectReadsBackAsYamlWrote(observed);
-    const desired = loadDesiredStateFromTexts([{ path: 'exported.yml', text }], { env: {} });
+    const desired = await loadDesiredStateFromTexts([{ path: 'exported.yml', text }], { env: {} });
     const plan = createPlan(desired, observed, { syncSecrets: false });
     const downloads = observed.environments
       .filter((env) => !env.default_environment && env.download.state !== 'success')
