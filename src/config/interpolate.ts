@@ -41,6 +41,7 @@ function isSecretPath(path: Path): boolean {
 /** Every `${...}` outside a webhook secret, `$${` aside, wherever it hides (keys excepted: those are unknown anyway). */
 export function findMisplacedReferences(source: SourceFile): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
+  if (!source.mayReference) return diagnostics;
   // Alias expansion is already bounded by the parser, so walking the shared subtrees again stays cheap. One path,
   // grown and shrunk on the way, copied only for a finding: a config has tens of thousands of values.
   const path: (string | number)[] = [];

@@ -221,7 +221,13 @@ export function parseYamlDocument(path: string, text: string): ParseResult {
   }
   const offsetInDocument = (at: Path, part: 'value' | 'key') => offsetIn(doc, at, part);
   return {
-    source: { path, nodes: { offsetInDocument }, lineCounter, data: data as Record<string, unknown> },
+    source: {
+      path,
+      nodes: { offsetInDocument },
+      lineCounter,
+      mayReference: true,
+      data: data as Record<string, unknown>,
+    },
     diagnostics,
   };
 }

@@ -14,6 +14,11 @@ export interface SourceFile {
    */
   nodes: { outline: OutlineNode } | { offsetInDocument: (path: Path, part: 'value' | 'key') => number };
   lineCounter: LinePositions;
+  /**
+   * Whether a value may hold `${`: false only for a file the block reader took and whose text has none (its values
+   * are slices of the text, with no escapes), so that the search for references skips its values.
+   */
+  mayReference: boolean;
   /** The file's data. */
   data: Record<string, unknown>;
 }
@@ -29,7 +34,9 @@ export const MAX_ALIAS_COUNT = 100;
 /** A file in the common shape, read by the block reader; undefined for any other, which is `yaml`'s (parse.ts). */
 export function readCommonShape(path: string, text: string): SourceFile | undefined {
   const block = readBlockYaml(text, MAX_ALIAS_COUNT);
-  return block && { path, nodes: { outline: block.root }, lineCounter: block.lineCounter, data: block.data };
+  if (!block) return undefined;
+  const { root, lineCounter, data } = block;
+  return { path, nodes: { outline: root }, lineCounter, mayReference: text.includes('${'), data };
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
