@@ -15,8 +15,8 @@ function load(text: string) {
   return loadDesiredStateFromTexts([{ path: 'exported.yml', text }], { env: { HOME: '/root', TOKEN: 'leak' } });
 }
 
-function planOf(text: string, observed: ObservedState) {
-  return createPlan(load(text), observed, { syncSecrets: false });
+async function planOf(text: string, observed: ObservedState) {
+  return createPlan(await load(text), observed, { syncSecrets: false });
 }
 
 describe('export of names holding `${`', () => {
@@ -38,12 +38,12 @@ describe('export of names holding `${`', () => {
     webhooks: [{ id: 100, url: 'https://h.example.com/${x}?a=$${y}' }],
   });
 
-  it('writes `$${`, which loads back as `${`, and plans to nothing', () => {
+  it('writes `$${`, which loads back as `${`, and plans to nothing', async () => {
     const text = renderExport(observed);
     expect(text).toContain('  - name: "env $${HOME}"\n');
     expect(text).toContain('  - name: "$$${x"\n');
     expect(text).toContain('  - url: "https://h.example.com/$${x}?a=$$${y}"\n');
-    const desired = load(text);
+    const desired = await load(text);
     expect(desired.environments.map((env) => env.name)).toEqual(['$${x', 'env ${HOME}']);
     expect(desired.hooks.map((hook) => [hook.name, hook.script, hook.environment])).toEqual([
       ['ends in $', 'a/$${b}.sh', '$${x'],
@@ -61,20 +61,20 @@ describe('`$${` in a config', () => {
   const config = (name: string) =>
     `version: 1\nenvironments:\n  - name: ${JSON.stringify(name)}\n    image_url: https://i.example.com/e.tgz\n`;
 
-  it('is a literal `${` in any string, as in a secret', () => {
-    expect(load(config('a $${HOME} b $$$${c')).environments[0]!.name).toBe('a ${HOME} b $$${c');
-    expect(load(config('$$$${HOME}')).environments[0]!.name).toBe('$$${HOME}');
-    expect(load(config('$$ and $ {x}')).environments[0]!.name).toBe('$$ and $ {x}');
+  it('is a literal `${` in any string, as in a secret', async () => {
+    expect((await load(config('a $${HOME} b $$$${c'))).environments[0]!.name).toBe('a ${HOME} b $$${c');
+    expect((await load(config('$$$${HOME}'))).environments[0]!.name).toBe('$$${HOME}');
+    expect((await load(config('$$ and $ {x}'))).environments[0]!.name).toBe('$$ and $ {x}');
   });
 
-  it('does not make `${NAME}` or a stray `${` legal outside a secret, even beside a `$${`', () => {
+  it('does not make `${NAME}` or a stray `${` legal outside a secret, even beside a `$${`', async () => {
     for (const [name, reference] of [
       ['${HOME}', '${HOME}'],
       ['$${ok} ${TOKEN}', '${TOKEN}'],
       ['x ${', '${'],
     ]) {
-      expect(() => load(config(name!)), name).toThrow(ConfigError);
-      expect(() => load(config(name!))).toThrow(
+      await expect(load(config(name!)), name).rejects.toThrow(ConfigError);
+      await expect(load(config(name!))).rejects.toThrow(
         `\`${reference}\` in name: environment variables may be read only in a webhook's \`secret\``,
       );
     }
@@ -104,8 +104,8 @@ describe('export of objects no config can declare', () => {
   });
   const text = renderExport(observed);
 
-  it('leaves them out, and loads', () => {
-    const desired = load(text);
+  it('leaves them out, and loads', async () => {
+    const desired = await load(text);
     expect(desired.environments.map((env) => env.name)).toEqual(['fine']);
     expect(desired.hooks.map((hook) => hook.name)).toEqual(['in a local one', 'kept']);
     expect(desired.webhooks.map((webhook) => webhook.url)).toEqual(['https://h.example.com/trimmed']);
@@ -143,16 +143,16 @@ describe('export of objects no config can declare', () => {
     );
   });
 
-  it('plans to nothing, and lists them as unmanaged', () => {
-    const plan = planOf(text, observed);
+  it('plans to nothing, and lists them as unmanaged', async () => {
+    const plan = await planOf(text, observed);
     expect(plan.operations).toEqual([]);
     expect(plan.unmanaged.map((object) => object.id).sort((a, b) => a - b)).toEqual(
       [...HOSTILE.map((_, i) => 10 + i), 3, ...HOSTILE.map((_, i) => 20 + i), 1, 3, 100, 101].sort((a, b) => a - b),
     );
   });
 
-  it('with prune turned on, deletes none of them, and says so', () => {
-    const plan = planOf(text.replace('\nprune: false\n', '\nprune: true\n'), observed);
+  it('with prune turned on, deletes none of them, and says so', async () => {
+    const plan = await planOf(text.replace('\nprune: false\n', '\nprune: true\n'), observed);
     expect(plan.operations).toEqual([]);
     expect(plan.unmanaged).toHaveLength(HOSTILE.length * 2 + 5);
     expect(plan.warnings.filter((warning) => warning.code === 'undeclarable-kept')).toHaveLength(
@@ -164,8 +164,8 @@ describe('export of objects no config can declare', () => {
     );
   });
 
-  it('prune still deletes what a config could declare and does not', () => {
-    const plan = planOf('version: 1\nprune: true\n', observed);
+  it('prune still deletes what a config could declare and does not', async () => {
+    const plan = await planOf('version: 1\nprune: true\n', observed);
     expect(plan.operations.map((op) => op.id).sort()).toEqual([
       'environment:delete:fine',
       'hook:delete:in a local one',

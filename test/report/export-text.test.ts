@@ -81,7 +81,7 @@ describe('the exported text', () => {
 
   it.each(SEEDS)(
     'leaves out what no config can declare, and no plan of it deletes that, prune on or off (seed %i)',
-    (seed) => {
+    async (seed) => {
       const observed = oddState(seed, 'names');
       const text = expectReadsBackAsYamlWrote(observed);
       // Worked out from the schema's own patterns, apart from the code under test.
@@ -117,7 +117,7 @@ describe('the exported text', () => {
         .sort();
       for (const prune of ['false', 'true']) {
         const file = text.replace('\nprune: false\n', `\nprune: ${prune}\n`);
-        const desired = loadDesiredStateFromTexts([{ path: 'exported.yml', text: file }], { env: {} });
+        const desired = await loadDesiredStateFromTexts([{ path: 'exported.yml', text: file }], { env: {} });
         const plan = createPlan(desired, observed, { syncSecrets: false });
         expect(plan.operations.map((op) => op.id).sort()).toEqual(downloads);
         expect(plan.unmanaged.map((object) => `${object.kind}:${object.id}`).sort()).toEqual([...leftOut].sort());
