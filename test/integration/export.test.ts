@@ -19,6 +19,8 @@ const VARIED: SimStateInput = {
     { id: 5, name: 'null', image_url: 'https://files.example.com/null.tar.gz', download: ok },
     { id: 6, name: 'Env: with "quotes" # and a hash', image_url: 'https://files.example.com/q.tar.gz', download: ok },
     { id: 7, name: 'Ümlaut – ünïcode ✓', image_url: 'https://files.example.com/u.tar.gz', download: ok },
+    // A `${` is the config's reference syntax: export writes it `$${`, read back as `${`, never from the environment.
+    { id: 8, name: 'Costs $${5} ${HOME}', image_url: 'https://files.example.com/${v}.tar.gz', download: ok },
   ],
   hooks: [
     {
@@ -35,6 +37,7 @@ const VARIED: SimStateInput = {
     { name: 'on quoted env', script: 'c.sh', script_repository: 'DevIT/hooks', environment_id: 6 },
     { name: 'on unicode env', script: 'd.sh', script_repository: 'DevIT/hooks', environment_id: 7 },
     { name: 'on null env', script: 'e.sh', script_repository: 'DevIT/hooks', environment_id: 5 },
+    { name: 'reads ${GHES_TOKEN}', script: '${x}/f.sh', script_repository: 'DevIT/hooks', environment_id: 8 },
   ],
   webhooks: [
     { url: 'https://audit.example.com/ghes', content_type: 'json', secret: 's3cret', events: ['organization'] },
@@ -46,6 +49,7 @@ const VARIED: SimStateInput = {
       events: ['fork', 'member', 'membership', 'organization', 'ping', 'repository', 'team', 'user'],
     },
     { url: 'https://defaults.example.com/x' },
+    { url: 'https://templated.example.com/${id}?v=$${x}' },
   ],
 };
 
@@ -55,7 +59,7 @@ async function exportAndLoad(sim: Awaited<ReturnType<typeof simulator>>) {
   const yaml = renderExport(observed);
   const path = join(tempDir(), 'exported.yml');
   writeFileSync(path, yaml);
-  const desired = await loadDesiredState(path, { env: {} });
+  const desired = await loadDesiredState(path, { env: { HOME: '/root', GHES_TOKEN: 'a-token', v: '1', x: 'y' } });
   return { api, observed, yaml, desired };
 }
 

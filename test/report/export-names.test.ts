@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import schema from '../../schemas/ghes-gitops.schema.json' with { type: 'json' };
 import { ConfigError } from '../../src/errors.js';
+import { escapeLiteral, firstReference, literalText } from '../../src/config/interpolate.js';
 import { loadDesiredStateFromTexts } from '../../src/config/load.js';
 import type { ObservedState } from '../../src/github/types.js';
 import { createPlan } from '../../src/plan/plan.js';
@@ -65,6 +66,22 @@ describe('`$${` in a config', () => {
     expect((await load(config('a $${HOME} b $$$${c'))).environments[0]!.name).toBe('a ${HOME} b $$${c');
     expect((await load(config('$$$${HOME}'))).environments[0]!.name).toBe('$$${HOME}');
     expect((await load(config('$$ and $ {x}'))).environments[0]!.name).toBe('$$ and $ {x}');
+  });
+
+  it('reads back exactly what export writes, whatever the run of `$` and `{`', () => {
+    // Every string of up to 7 characters over `$`, `{`, `}` and `a`: 21,845 of them.
+    let strings = [''];
+    for (let length = 0; length < 7; length++) {
+      strings = [
+        ...strings,
+        ...strings.filter((text) => text.length === length).flatMap((text) => [...'${}a'].map((c) => text + c)),
+      ];
+    }
+    for (const text of strings) {
+      const written = escapeLiteral(text);
+      expect(firstReference(written), text).toBeUndefined();
+      expect(literalText(written), text).toBe(text);
+    }
   });
 
   it('does not make `${NAME}` or a stray `${` legal outside a secret, even beside a `$${`', async () => {
