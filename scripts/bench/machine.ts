@@ -12,8 +12,10 @@ export interface Machine {
   /** 1-minute load average when the benchmark started and ended. */
   loadAtStart: number;
   loadAtEnd?: number;
-  /** speedProbeMs() before each scenario, by scenario. */
-  speed: Record<string, number>;
+  /** The speed probe before each scenario (after waiting for full speed: awaitFullSpeed), by scenario. */
+  speed: Record<string, SpeedCheck>;
+  /** The fastest speed probe of the run: the machine at full speed, as far as the run saw it. */
+  fullSpeedProbeMs?: number;
   /** The share of CPU time the host took from this virtual machine during each scenario (stolenShare), by scenario. */
   stolen: Record<string, number>;
 }
@@ -98,4 +100,42 @@ export async function speedProbeMs(): Promise<number> {
     });
   const runs = await Promise.all(Array.from({ length: os.availableParallelism() }, one));
   return Math.max(...runs);
+}
+
+/** Within this factor of the fastest probe of the run, the machine counts as running at full speed. */
+export const FULL_SPEED_TOLERANCE = 1.25;
+const PROBE_EVERY_MS = 15_000;
+
+export interface SpeedCheck {
+  /** The last probe before the scenario started. */
+  probeMs: number;
+  /** How long the scenario waited for the machine to reach full speed. */
+  waitedMs: number;
+  /** False when the wait ran out and the scenario ran on a slowed machine. */
+  fullSpeed: boolean;
+}
+
+/**
+ * Waits, up to `maxWaitMs`, until the machine runs at full speed: the speed probe within FULL_SPEED_TOLERANCE of the
+ * fastest reading of this run (`fastest`, which it updates). The host of this virtual machine halves its speed at
+ * times, for minutes; figures timed then say nothing about the code. When the wait runs out the scenario runs
+ * anyway, and the report says that it ran slowed.
+ */
+export async function awaitFullSpeed(
+  fastest: { probeMs: number },
+  maxWaitMs: number,
+  log: (message: string) => void,
+): Promise<SpeedCheck> {
+  const started = performance.now();
+  for (;;) {
+    const probeMs = await speedProbeMs();
+    fastest.probeMs = Math.min(fastest.probeMs, probeMs);
+    const waitedMs = performance.now() - started;
+    if (probeMs <= fastest.probeMs * FULL_SPEED_TOLERANCE) return { probeMs, waitedMs, fullSpeed: true };
+    if (waitedMs + PROBE_EVERY_MS > maxWaitMs) return { probeMs, waitedMs, fullSpeed: false };
+    log(
+      `  the machine runs slowed (speed probe ${probeMs.toFixed(0)} ms, fastest ${fastest.probeMs.toFixed(0)} ms): waiting`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, PROBE_EVERY_MS));
+  }
 }

@@ -7,7 +7,13 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { applyFloor, downloadWait, runApplyScenario } from '../../scripts/bench/apply-scenario.js';
 import { runDaemonScenario } from '../../scripts/bench/daemon-scenario.js';
 import { checkRequests, peakOverlap } from '../../scripts/bench/plan-scenario.js';
-import { cpuTicks, speedProbeMs, stolenShare } from '../../scripts/bench/machine.js';
+import {
+  awaitFullSpeed,
+  cpuTicks,
+  FULL_SPEED_TOLERANCE,
+  speedProbeMs,
+  stolenShare,
+} from '../../scripts/bench/machine.js';
 import { growthExponent, measurePlanner } from '../../scripts/bench/planner-scenario.js';
 import { renderReport, type BenchResults } from '../../scripts/bench/report.js';
 import { measureScheduler } from '../../scripts/bench/scheduler-scenario.js';
@@ -167,7 +173,11 @@ describe('the measuring functions, on tiny sizes', () => {
         os: 'os',
         loadAtStart: 0,
         loadAtEnd: 0,
-        speed: { plan: 96.4, export: 201 },
+        speed: {
+          plan: { probeMs: 96.4, waitedMs: 30_500, fullSpeed: true },
+          export: { probeMs: 201, waitedMs: 120_000, fullSpeed: false },
+        },
+        fullSpeedProbeMs: 90.2,
         stolen: { plan: 0.004, export: 0.31 },
       },
       bundle: 'dist/',
@@ -190,7 +200,8 @@ describe('the measuring functions, on tiny sizes', () => {
     }
     // How fast the machine was before each scenario: the load average does not show a host slowing it down.
     expect(text).toContain(
-      '| Speed probe before each scenario | plan 96 ms, export 201 ms (CPU of a fixed JSON workload',
+      '| Speed probe before each scenario | plan 96 ms (after waiting 31 s), export 201 ms (**slowed**: did not ' +
+        'reach full speed within the wait) (after waiting 120 s) against 90 ms at full speed, the fastest of the run',
     );
   });
 
@@ -200,6 +211,20 @@ describe('the measuring functions, on tiny sizes', () => {
     const share = stolenShare(before, { total: before.total + 200, steal: before.steal + 50 });
     expect(share).toBe(0.25);
     expect(stolenShare(before, before)).toBeNaN();
+  });
+
+  it('waits for full speed only while the probe reads slower than the fastest of the run allows', async () => {
+    const log: string[] = [];
+    // The first reading of a run is its fastest: full speed at once.
+    const fresh = { probeMs: Infinity };
+    const first = await awaitFullSpeed(fresh, 0, (line) => log.push(line));
+    expect(first).toEqual({ probeMs: fresh.probeMs, waitedMs: expect.any(Number), fullSpeed: true });
+    // Against a full speed no machine reaches, with no time to wait: the scenario runs, marked slowed.
+    const unreachable = { probeMs: 0.001 };
+    const slowed = await awaitFullSpeed(unreachable, 0, (line) => log.push(line));
+    expect(slowed.fullSpeed).toBe(false);
+    expect(slowed.probeMs).toBeGreaterThan(unreachable.probeMs * FULL_SPEED_TOLERANCE);
+    expect(log).toEqual([]);
   });
 
   it('probes the speed of the machine with a fixed workload in a fresh process per core', async () => {
