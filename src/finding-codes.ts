@@ -8,7 +8,7 @@ export const WARNING_CODES = {
   'plain-text-secret': "a webhook's secret is written in the config in plain text",
   'mass-delete-allowed': 'the plan deletes more than the mass-delete guard allows, and `allow-mass-delete` lets it',
   'undeclarable-kept':
-    'prune is on, but a live object is left alone: no config can declare it as it is (a name with edge white space or a line break, a URL that is not http)',
+    'prune is on, but a live object is left alone: no config can declare it as it is (a name with edge white space or a line break, a URL that is not http, a value this tool does not know)',
   'preflight-skipped': 'hook scripts were not checked (`skip-preflight`)',
   'delete-while-downloading':
     'an environment to delete has a download in progress; GHES refuses the delete until it ends',

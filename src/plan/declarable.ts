@@ -1,7 +1,8 @@
 // Whether a config can declare a live object as it is: GHES holds names and URLs that the schema refuses (white space
-// at an end, a line break). Export leaves such an object out, saying why; the planner never prunes one, since no
-// config could have declared it to keep it. One rule for both, so that what export leaves out is never deleted.
-import { webhookIdentity, type Kind } from '../config/types.js';
+// at an end, a line break), and may send values this tool does not know (a newer version's event). Export leaves such
+// an object out, saying why; the planner never prunes one, since no config could have declared it to keep it. One
+// rule for both, so that what export leaves out is never deleted.
+import { GLOBAL_WEBHOOK_EVENTS, webhookIdentity, type Kind } from '../config/types.js';
 import type { Warning } from '../finding-codes.js';
 import type { ObservedEnvironment, ObservedHook, ObservedWebhook } from '../github/types.js';
 
@@ -16,6 +17,13 @@ export const DECLARABLE = {
   script_repository: { pattern: /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/u, what: 'owner/name' },
   url: { pattern: /^[Hh][Tt][Tt][Pp][Ss]?:\/\/[^\s/?#]+\S*$/u, what: 'an http:// or https:// URL' },
 } as const;
+
+/** The schema's enums of the values a live object carries into a config (the same test keeps them equal). */
+export const KNOWN_VALUES: Readonly<Record<'enforcement' | 'content_type' | 'event', readonly string[]>> = {
+  enforcement: ['enabled', 'disabled', 'testing'],
+  content_type: ['json', 'form'],
+  event: GLOBAL_WEBHOOK_EVENTS,
+};
 
 /** A live string in a message: quoted, its line breaks and controls escaped, so that it shows what is wrong. */
 export function shown(text: string): string {
@@ -40,6 +48,13 @@ function problem(field: keyof typeof DECLARABLE, value: string): string | undefi
   return why && `its ${field} ${shown(value)} ${why}`;
 }
 
+/** A value outside the field's enum (events in any case, as the config lower-cases them). */
+function unknown(field: keyof typeof KNOWN_VALUES, value: string): string | undefined {
+  const known = KNOWN_VALUES[field];
+  if (known.includes(field === 'event' ? value.toLowerCase() : value)) return undefined;
+  return `its ${field} ${shown(value)} is not one of ${known.join(', ')}`;
+}
+
 /** Why no config can declare this environment as it is; undefined when one can. */
 export function undeclarableEnvironment(env: ObservedEnvironment): string | undefined {
   return problem('name', env.name) ?? problem('image_url', env.image_url);
@@ -52,13 +67,16 @@ export function undeclarableHook(hook: ObservedHook): string | undefined {
     problem('name', hook.name) ??
     problem('script', hook.script) ??
     problem('script_repository', hook.script_repository) ??
-    (environment && `it runs in environment ${shown(hook.environment.name)}, whose name ${environment}`)
+    (environment && `it runs in environment ${shown(hook.environment.name)}, whose name ${environment}`) ??
+    unknown('enforcement', hook.enforcement)
   );
 }
 
-/** Why no config can declare this webhook: its URL, trimmed as the planner compares it; undefined when one can. */
+/** Why no config can declare this webhook (its URL trimmed, as the planner compares it); undefined when one can. */
 export function undeclarableWebhook(webhook: ObservedWebhook): string | undefined {
-  return problem('url', webhookIdentity(webhook.url));
+  let event: string | undefined;
+  for (const name of webhook.events) event ??= unknown('event', name);
+  return problem('url', webhookIdentity(webhook.url)) ?? unknown('content_type', webhook.content_type) ?? event;
 }
 
 /** Why a live object that prune would delete is left alone: `why` is what undeclarable… said of it. */

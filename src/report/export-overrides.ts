@@ -1,6 +1,7 @@
 // Export's part for enforcement overrides: the overrides found in the organizations and repositories that were
 // read, written under their hook so that planning the file against the same instance changes nothing.
 import type { ObservedHook, ObservedHookAtTarget, ObservedOverrides, ObservedTarget } from '../github/types.js';
+import { KNOWN_VALUES, shown } from '../plan/declarable.js';
 import { compareStrings } from '../plan/order.js';
 
 export interface ExportedOverrides {
@@ -59,6 +60,10 @@ function exportedOverrides(
     }
     const allow = here.allow_downstream_configuration === true;
     if (!allow) forbidding.add(target.name.toLowerCase());
+    if (!KNOWN_VALUES.enforcement.includes(here.enforcement)) {
+      comments.push(...unknownEnforcement(target.name, 'organization', here.enforcement));
+      continue;
+    }
     organizations.push([target.name, { enforcement: here.enforcement, allow_downstream_configuration: allow }]);
   }
   for (const target of repositoryTargets) {
@@ -67,6 +72,10 @@ function exportedOverrides(
     const owner = target.name.split('/')[0]?.toLowerCase() ?? '';
     if (!hook.allow_downstream_configuration || forbidding.has(owner)) {
       comments.push(...skipped(target.name, 'repository'));
+      continue;
+    }
+    if (!KNOWN_VALUES.enforcement.includes(here.enforcement)) {
+      comments.push(...unknownEnforcement(target.name, 'repository', here.enforcement));
       continue;
     }
     repositories.push([target.name, here.enforcement]);
@@ -86,5 +95,13 @@ function skipped(target: string, scope: string): string[] {
   return [
     `${scope} ${target} shows an override of this hook that a level above does not allow, so it is left out;`,
     'remove it there, or allow downstream configuration and add it here.',
+  ];
+}
+
+/** An enforcement this tool does not know (a newer GHES's): a config could not declare it, so it is left out. */
+function unknownEnforcement(target: string, scope: string, enforcement: string): string[] {
+  return [
+    `${scope} ${target} overrides this hook with enforcement ${shown(enforcement)}, which a config cannot declare, so`,
+    `it is left out (a plan reads and changes overrides only where the config names them).`,
   ];
 }

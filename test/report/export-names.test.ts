@@ -9,7 +9,7 @@ import { loadDesiredStateFromTexts } from '../../src/config/load.js';
 import type { ObservedState } from '../../src/github/types.js';
 import { createPlan } from '../../src/plan/plan.js';
 import { exportWarnings, renderExport } from '../../src/report/export.js';
-import { DECLARABLE } from '../../src/plan/declarable.js';
+import { DECLARABLE, KNOWN_VALUES } from '../../src/plan/declarable.js';
 import { observedState } from '../plan/state.js';
 
 function load(text: string) {
@@ -192,6 +192,75 @@ describe('export of objects no config can declare', () => {
   });
 });
 
+describe('export of values this tool does not know (a newer GHES)', () => {
+  const hook = { script_repository: 'org/hooks', allow_downstream_configuration: true };
+  const observed = observedState({
+    hooks: [
+      { ...hook, id: 1, name: 'blocking', script: 'a.sh', enforcement: 'blocking' },
+      { ...hook, id: 2, name: 'known', script: 'b.sh', enforcement: 'enabled' },
+    ],
+    webhooks: [
+      { id: 100, url: 'https://h.example.com/xml', content_type: 'xml' },
+      { id: 101, url: 'https://h.example.com/new', events: ['user', 'security_advisory'] },
+      { id: 102, url: 'https://h.example.com/known', events: ['user'] },
+    ],
+  });
+  const seen = (id: number, enforcement: string, level: 'organization' | 'repository', name: string) => ({
+    id,
+    name: id === 1 ? 'blocking' : 'known',
+    enforcement,
+    overridden: true,
+    allow_downstream_configuration: true,
+    configuredAt: { level, name },
+  });
+  observed.overrides = {
+    organizations: [{ scope: 'organization', name: 'acme', hooks: [seen(2, 'audit', 'organization', 'acme')] }],
+    repositories: [
+      { scope: 'repository', name: 'acme/app', hooks: [seen(2, 'audit', 'repository', 'acme/app')] },
+      { scope: 'repository', name: 'acme/web', hooks: [seen(2, 'testing', 'repository', 'acme/web')] },
+    ],
+  };
+  const text = renderExport(observed);
+
+  it('leaves out the objects and overrides that hold one, saying which, and the rest plans to nothing', async () => {
+    expect(exportWarnings(observed)).toEqual([
+      expect.stringMatching(
+        /^hook "blocking" \(id 1\) is left out of the file: its enforcement "blocking" is not one of enabled, disabled, testing, which no config/,
+      ),
+      expect.stringMatching(
+        /^webhook "https:\/\/h\.example\.com\/new" \(id 101\) is left out of the file: its event "security_advisory" is not one of user, organization, /,
+      ),
+      expect.stringMatching(
+        /^webhook "https:\/\/h\.example\.com\/xml" \(id 100\) is left out of the file: its content_type "xml" is not one of json, form, /,
+      ),
+    ]);
+    expect(text).toContain(
+      '  # organization acme overrides this hook with enforcement "audit", which a config cannot declare, so\n' +
+        '  # it is left out (a plan reads and changes overrides only where the config names them).\n',
+    );
+    expect(text).toContain('  # repository acme/app overrides this hook with enforcement "audit"');
+    const desired = await load(text);
+    expect(desired.hooks.map((entry) => [entry.name, entry.repositories?.map((o) => o.target)])).toEqual([
+      ['known', ['acme/web']],
+    ]);
+    const plan = createPlan(desired, observed, { syncSecrets: false });
+    expect(plan.operations).toEqual([]);
+    expect(plan.unmanaged.map((object) => `${object.kind}:${object.id}`)).toEqual([
+      'hook:1',
+      'webhook:101',
+      'webhook:100',
+    ]);
+  });
+
+  it('no plan prunes them', async () => {
+    const plan = createPlan(await load(text.replace('\nprune: false\n', '\nprune: true\n')), observed, {
+      syncSecrets: false,
+    });
+    expect(plan.operations).toEqual([]);
+    expect(plan.warnings.filter((warning) => warning.code === 'undeclarable-kept')).toHaveLength(3);
+  });
+});
+
 describe('what a config can declare', () => {
   it('is what the schema says, field by field', () => {
     const { environment, hook, webhook } = schema.definitions;
@@ -203,5 +272,8 @@ describe('what a config can declare', () => {
     expect(DECLARABLE.script.pattern).toEqual(compiled(hook.properties.script.pattern));
     expect(DECLARABLE.script_repository.pattern).toEqual(compiled(hook.properties.script_repository.pattern));
     expect(DECLARABLE.url.pattern).toEqual(compiled(webhook.properties.url.pattern));
+    expect(KNOWN_VALUES.enforcement).toEqual(hook.properties.enforcement.enum);
+    expect(KNOWN_VALUES.content_type).toEqual(webhook.properties.content_type.enum);
+    expect(KNOWN_VALUES.event).toEqual(webhook.properties.events.items.anyOf[0]!.enum);
   });
 });
