@@ -1,10 +1,12 @@
 // Scenario 4: start-up. How long a fresh `node dist/index.js` (the Action) takes to send its first request, the
-// same for the CLI's `plan`, `node dist/cli.js --version` to exit, and bare `node -e 0` for scale; and the size
-// of dist/. The first request is timed where it lands: in the simulator's log, on the same wall clock.
+// same for the CLI's `plan`, `node dist/cli.js --version` to exit, and bare `node -e 0` for scale; and what each
+// start loads of dist/ (its entry and the chunks that imports statically), beside the size of the whole folder.
+// The first request is timed where it lands: in the simulator's log, on the same wall clock.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildLargeState } from '../../src/sim/seed.js';
+import { bytesOf, loadedAtStart, loadedByCommand, readDist, type DistFile } from './bundle-loads.js';
 import { runChild } from './child.js';
 import type { BenchSimulator } from './simulator.js';
 import { SECRET_VARIABLE, writeConfigDirectory } from './states.js';
@@ -22,9 +24,50 @@ export interface StartupResult {
   cliVersion: StartupFigure;
   cliFirstRequest: StartupFigure;
   actionFirstRequest: StartupFigure;
-  /** Bytes per file of the bundle directory, and the total. */
-  distFiles: { name: string; bytes: number }[];
-  distBytes: number;
+  /** What each start reads and compiles before it runs anything: an entry and its static chunks. */
+  loads: BundleLoad[];
+  /** The whole dist/ folder: its JavaScript (what every start together could load) and its source maps. */
+  dist: { files: number; codeBytes: number; mapBytes: number };
+}
+
+export interface BundleLoad {
+  /** e.g. "Action", "CLI `plan`". */
+  label: string;
+  files: number;
+  bytes: number;
+}
+
+/** The starts the report lists, each with the files it loads; CLI commands that load the same files share a row. */
+function bundleLoads(dist: Map<string, DistFile>): BundleLoad[] {
+  const cli = new Map<string, { commands: string[]; files: DistFile[] }>();
+  const starts: [string, DistFile[]][] = [
+    ['`--version`', loadedAtStart(dist, ['cli.js'])],
+    ...['plan', 'apply', 'export', 'validate', 'serve', 'simulate'].map((command): [string, DistFile[]] => [
+      `\`${command}\``,
+      loadedByCommand(dist, command),
+    ]),
+  ];
+  for (const [command, files] of starts) {
+    const key = files.map((file) => file.name).join(' ');
+    const row = cli.get(key) ?? { commands: [], files };
+    row.commands.push(command);
+    cli.set(key, row);
+  }
+  const load = (label: string, files: DistFile[]) => ({ label, files: files.length, bytes: bytesOf(files) });
+  return [
+    load('Action (`dist/index.js`)', loadedAtStart(dist, ['index.js'])),
+    ...[...cli.values()].map((row) => load(`CLI ${row.commands.join(', ')}`, row.files)),
+  ];
+}
+
+/** Every file under dir, with its size. */
+function filesUnder(dir: string): { name: string; bytes: number }[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => {
+      const path = join(entry.parentPath, entry.name);
+      return { name: path, bytes: statSync(path).size };
+    });
 }
 
 /** The Action's inputs as the runner passes them: INPUT_<NAME> variables, plus the files it writes to. */
@@ -110,9 +153,9 @@ export async function runStartupScenario(options: {
     };
     const base = { PATH: process.env.PATH, HOME: process.env.HOME, [SECRET_VARIABLE]: 'bench-secret-value' };
 
-    const distFiles = exists(cli)
-      ? readdirSync(distDir).map((name) => ({ name, bytes: statSync(join(distDir, name)).size }))
-      : [];
+    const files = exists(cli) ? filesUnder(distDir) : [];
+    const sum = (list: typeof files) => list.reduce((total, file) => total + file.bytes, 0);
+    const loads = exists(cli) && exists(action) ? bundleLoads(await readDist(distDir)) : [];
     return {
       nodeBaseline: await timeToExit(['-e', '0'], runs),
       cliVersion: exists(cli) ? await timeToExit([cli, '--version'], runs) : { ms: undefined, note: 'not built' },
@@ -127,8 +170,12 @@ export async function runStartupScenario(options: {
       actionFirstRequest: exists(action)
         ? await timeToFirstRequest(sim, [action], { ...base, ...actionEnvironment(work, url, token, config) }, runs)
         : { ms: undefined, note: 'dist/index.js not built yet' },
-      distFiles,
-      distBytes: distFiles.reduce((sum, f) => sum + f.bytes, 0),
+      loads,
+      dist: {
+        files: files.length,
+        codeBytes: sum(files.filter((file) => file.name.endsWith('.js'))),
+        mapBytes: sum(files.filter((file) => file.name.endsWith('.map'))),
+      },
     };
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -26,6 +26,10 @@ export function mb(bytes: number): string {
   return Number.isFinite(bytes) ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : 'n/a';
 }
 
+export function kb(bytes: number): string {
+  return Number.isFinite(bytes) ? `${Math.round(bytes / 1024).toLocaleString('en-US')} KB` : 'n/a';
+}
+
 /** "median (min–max, n runs)" */
 export function spread(summary: Summary, format: (value: number) => string = ms): string {
   if (summary.runs === 0) return 'n/a';

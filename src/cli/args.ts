@@ -3,7 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { MAX_CONCURRENCY } from '../apply/apply.js';
 import { durationMs } from '../duration.js';
 import { didYouMean } from '../config/suggest.js';
-import { STATE_FILE_FORMAT } from '../sim/state-file.js';
+import { STATE_FILE_FORMAT } from '../sim/state-file-format.js';
 import { UserError } from '../errors.js';
 import { TOOL_NAME } from '../version.js';
 

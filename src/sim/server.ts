@@ -28,7 +28,7 @@ export {
   defaultFailDownload,
   type StoreOptions,
 } from './state.js';
-export { STATE_FILE_FORMAT, loadStateFile, saveState } from './state-file.js';
+export { loadStateFile, saveState } from './state-file.js';
 export * from './types.js';
 
 export { DEFAULT_ADMIN_TOKEN, DEFAULT_USER_TOKEN } from './access.js';

@@ -205,6 +205,50 @@ describe('the measuring functions, on tiny sizes', () => {
     );
   });
 
+  it('lists what each start loads of the bundles, beside all of dist/', () => {
+    const figure = { ms: { median: 120, min: 110, max: 130, runs: 15 } };
+    const text = renderReport({
+      date: '2026-01-01T00:00:00Z',
+      machine: {
+        cpu: 'cpu',
+        cores: 2,
+        memoryGb: 4,
+        node: 'v20',
+        os: 'os',
+        loadAtStart: 0,
+        loadAtEnd: 0,
+        speed: {},
+        stolen: {},
+      },
+      bundle: 'dist/',
+      quick: true,
+      plan: [],
+      planner: [],
+      plannerExponent: NaN,
+      scheduler: [],
+      schedulerExponent: NaN,
+      apply: [],
+      startup: {
+        nodeBaseline: figure,
+        cliVersion: figure,
+        cliFirstRequest: figure,
+        actionFirstRequest: figure,
+        loads: [
+          { label: 'Action (`dist/index.js`)', files: 12, bytes: 330_000 },
+          { label: 'CLI `plan`', files: 20, bytes: 1_500_000 },
+        ],
+        dist: { files: 70, codeBytes: 1_800_000, mapBytes: 2_000_000 },
+      },
+      exported: [],
+      daemon: [],
+      sourcePoll: [],
+      durationMs: 1,
+    });
+    expect(text).toContain('| Action (`dist/index.js`) | 322 KB | 12 |');
+    expect(text).toContain('| CLI `plan` | 1,465 KB | 20 |');
+    expect(text).toContain('| All of dist/, for scale | 1,758 KB (and 1,953 KB of source maps) | 70 |');
+  });
+
   it('reads the CPU time the host took from the machine', () => {
     const before = cpuTicks();
     expect(before.total).toBeGreaterThanOrEqual(before.steal);

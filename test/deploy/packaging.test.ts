@@ -174,6 +174,12 @@ describe('systemd unit', () => {
     expect(flagsOf(one('ExecStart')!.split(/\s+/)).filter((f) => !SERVE_FLAGS.includes(f))).toEqual([]);
   });
 
+  it('is installed from all of dist/, which cli.js imports its chunks from, as in its header', () => {
+    const install = unit.split('\n').filter((line) => /^#\s+.*\bdist\b/.test(line));
+    expect(install).toEqual([expect.stringMatching(/\bcp -R dist \/opt\/ghes-gitops\/(\s|$)/)]);
+    expect(one('ExecStart')).toContain('/opt/ghes-gitops/dist/cli.js');
+  });
+
   it('is hardened in ways V8 tolerates', () => {
     for (const [key, value] of [
       ['NoNewPrivileges', 'true'],
