@@ -43,6 +43,8 @@ export async function buildBundles(outDir) {
         write: false,
         bundle: true,
         splitting: true,
+        // Paths as the checkout has them, not through a linked node_modules: they go into the chunks' hashes.
+        preserveSymlinks: true,
         chunkNames: 'chunks/[name]-[hash]',
         platform: 'node',
         format: 'esm',

@@ -1,9 +1,11 @@
 // check-dist compares the whole dist/ tree with a fresh build, both ways: a chunk that is stale, missing, or left over
 // from an older build fails it by name. Checked on copies of the test run's build.
-import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { distDifferences } from '../../scripts/check-dist.mjs';
+import { ROOT } from '../helpers/cli.js';
 import { scoped } from '../helpers/harness.js';
 
 const distDir = inject('distDir');
@@ -41,5 +43,17 @@ describe('check-dist', () => {
     rmSync(join(copy, 'cli.js.map'));
     writeFileSync(join(copy, 'index.js'), '');
     expect(distDifferences(distDir, copy)).toEqual(['cli.js.map (missing)', 'index.js (stale)']);
+  });
+
+  it('is met by a build in another checkout, whose node_modules is a link: the chunks have the same names', ({
+    onTestFinished,
+  }) => {
+    const checkout = scoped(onTestFinished).tempDir();
+    for (const folder of ['src', 'schemas', 'scripts'])
+      cpSync(join(ROOT, folder), join(checkout, folder), { recursive: true });
+    for (const file of ['package.json', 'tsconfig.json']) cpSync(join(ROOT, file), join(checkout, file));
+    symlinkSync(join(ROOT, 'node_modules'), join(checkout, 'node_modules'));
+    execFileSync(process.execPath, [join(checkout, 'scripts', 'build.mjs'), join(checkout, 'dist')], { stdio: 'pipe' });
+    expect(distDifferences(join(checkout, 'dist'), distDir)).toEqual([]);
   });
 });
