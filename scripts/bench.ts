@@ -3,7 +3,7 @@
 // first, or pass --build to bundle the working tree into a temporary directory.
 //
 //   tsx scripts/bench.ts [--build | --dist DIR] [--only plan,planner,apply,startup,export,daemon] [--runs N] [--quick]
-//                        [--out FILE]
+//                        [--max-wait SECONDS] [--out FILE]
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,10 +34,13 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     quick: { type: 'boolean' },
     out: { type: 'string' },
+    'max-wait': { type: 'string' },
   },
 });
 const quick = values.quick === true;
 const runs = values.runs !== undefined ? Math.max(1, Number(values.runs)) : quick ? 1 : 7;
+/** How long each scenario may wait for the machine to run at full speed (machine.ts, awaitFullSpeed). */
+const maxWaitSeconds = quick ? 0 : Math.max(0, Number(values['max-wait'] ?? 120));
 const only = new Set<Scenario>(
   values.only === undefined ? SCENARIOS : (values.only.split(',').map((s) => s.trim()) as Scenario[]),
 );
@@ -87,11 +90,12 @@ async function main(): Promise<void> {
     const needsBundles = only.has('plan') || only.has('startup') || only.has('export') || only.has('daemon');
     const bundle = needsBundles ? bundles(work) : { dir: '', description: 'not used' };
     const latencies = [10, 25, 50];
-    // The machine's full speed, from a few probes now; each scenario first waits, for two minutes at most, until the
-    // machine runs at it (--quick does not wait).
+    // The machine's full speed, from a few probes now; each scenario first waits, for --max-wait at most (two minutes
+    // unless told; --quick does not wait), until the machine runs at it.
     const fastest = { probeMs: Infinity };
     for (let i = 0; i < 3; i++) fastest.probeMs = Math.min(fastest.probeMs, await speedProbeMs());
-    const fullSpeed = () => awaitFullSpeed(fastest, quick ? 0 : 120_000, log);
+    const fullSpeed = () => awaitFullSpeed(fastest, maxWaitSeconds * 1000, log);
+    machine.maxWaitSeconds = maxWaitSeconds;
 
     const plan: PlanScenarioResult[] = [];
     if (only.has('plan')) {

@@ -16,6 +16,8 @@ export interface Machine {
   speed: Record<string, SpeedCheck>;
   /** The fastest speed probe of the run: the machine at full speed, as far as the run saw it. */
   fullSpeedProbeMs?: number;
+  /** How long each scenario could wait for full speed. */
+  maxWaitSeconds?: number;
   /** The share of CPU time the host took from this virtual machine during each scenario (stolenShare), by scenario. */
   stolen: Record<string, number>;
 }

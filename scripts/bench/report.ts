@@ -93,7 +93,7 @@ export function renderReport(results: BenchResults): string {
             ` against ${(m.fullSpeedProbeMs ?? NaN).toFixed(0)} ms at full speed, the fastest of the run (CPU of a ` +
             'fixed JSON workload in a fresh process per core at once, the slowest; scripts/bench/machine.ts). The host ' +
             'of this virtual machine slows it down at times, by up to half, which the load average does not show: ' +
-            `each scenario first waited, for two minutes at most, until the probe was within ${FULL_SPEED_TOLERANCE}x ` +
+            `each scenario first waited, for ${waitLimit(m)} at most, until the probe was within ${FULL_SPEED_TOLERANCE}x ` +
             'of full speed',
         ],
         [
@@ -127,6 +127,12 @@ export function renderReport(results: BenchResults): string {
   return parts.join('\n');
 }
 
+/** The longest wait for full speed, in words. */
+function waitLimit(m: Machine): string {
+  const seconds = m.maxWaitSeconds ?? 120;
+  return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+}
+
 const METHOD = `## Method
 
 The simulator (src/sim) runs in its own process and delays every API request by the latency; the client under
@@ -144,7 +150,7 @@ faults (issue 12) is a property, not a speed: test/reliability/property.test.ts 
 This machine is a virtual one whose speed varies over minutes, by up to 2x, with no sign in the load average: in
 session 4 the same build gave a 3,600-object plan end to end at 438-473 ms in two full runs and at 825-1049 ms in
 three others, with the child's own CPU doubled, and export at 304-306 ms or at 487-637 ms. A speed probe (a fixed
-CPU workload) tells the two apart, so every scenario first waits, for two minutes at most, until the probe is within
+CPU workload) tells the two apart, so every scenario first waits, for a few minutes at most, until the probe is within
 ${FULL_SPEED_TOLERANCE}x of the fastest reading of the run; the machine table says what each probe read, how long it
 waited, and which scenario ran slowed because the machine did not recover in time. Waiting chooses when to measure,
 never which runs count: every run of a scenario is in its figures.`;
