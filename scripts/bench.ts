@@ -13,7 +13,16 @@ import { format, resolveConfig } from 'prettier';
 import { runApplyScenario, type ApplyScenarioResult } from './bench/apply-scenario.js';
 import { runExportScenario, type ExportScenarioResult } from './bench/export-scenario.js';
 import { runDaemonScenario, type DaemonScenarioResult } from './bench/daemon-scenario.js';
-import { awaitFullSpeed, cpuTicks, describeMachine, loadAverage, speedProbeMs, stolenShare } from './bench/machine.js';
+import {
+  awaitFullSpeed,
+  cpuTicks,
+  describeMachine,
+  loadAverage,
+  rememberFullSpeed,
+  rememberedFullSpeedMs,
+  speedProbeMs,
+  stolenShare,
+} from './bench/machine.js';
 import { runPlanScenario, type PlanScenarioResult } from './bench/plan-scenario.js';
 import { growthExponent, measurePlanner, type PlannerResult } from './bench/planner-scenario.js';
 import { renderReport, TARGETS, type BenchResults } from './bench/report.js';
@@ -90,9 +99,9 @@ async function main(): Promise<void> {
     const needsBundles = only.has('plan') || only.has('startup') || only.has('export') || only.has('daemon');
     const bundle = needsBundles ? bundles(work) : { dir: '', description: 'not used' };
     const latencies = [10, 25, 50];
-    // The machine's full speed, from a few probes now; each scenario first waits, for --max-wait at most (two minutes
-    // unless told; --quick does not wait), until the machine runs at it.
-    const fastest = { probeMs: Infinity };
+    // The machine's full speed: the fastest probe remembered for it, or of a few now; each scenario first waits, for
+    // --max-wait at most (two minutes unless told; --quick does not wait), until the machine runs at it.
+    const fastest = { probeMs: rememberedFullSpeedMs() };
     for (let i = 0; i < 3; i++) fastest.probeMs = Math.min(fastest.probeMs, await speedProbeMs());
     const fullSpeed = () => awaitFullSpeed(fastest, maxWaitSeconds * 1000, log);
     machine.maxWaitSeconds = maxWaitSeconds;
@@ -214,6 +223,7 @@ async function main(): Promise<void> {
 
     machine.loadAtEnd = loadAverage();
     machine.fullSpeedProbeMs = fastest.probeMs;
+    rememberFullSpeed(fastest.probeMs);
     const results: BenchResults = {
       date,
       machine,

@@ -1,7 +1,8 @@
 // What the figures were measured on: they mean little without the machine, and its load while measuring.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { dirname, join } from 'node:path';
 
 export interface Machine {
   cpu: string;
@@ -104,7 +105,43 @@ export async function speedProbeMs(): Promise<number> {
   return Math.max(...runs);
 }
 
-/** Within this factor of the fastest probe of the run, the machine counts as running at full speed. */
+/**
+ * Where the fastest speed probe this machine has shown is kept between runs, with what it was measured on: a run
+ * that starts while the host slows the machine down still knows its full speed. Not committed (node_modules).
+ */
+export const FULL_SPEED_FILE = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  'node_modules',
+  '.cache',
+  'ghes-gitops',
+  'bench-speed.json',
+);
+
+/** What a remembered probe is valid for: the same CPU, core count and Node.js. */
+function machineKey(): string {
+  return `${os.cpus()[0]?.model.trim() ?? 'unknown'} × ${os.availableParallelism()}, Node ${process.version}`;
+}
+
+/** The fastest probe remembered for this machine (Infinity when none is). */
+export function rememberedFullSpeedMs(file = FULL_SPEED_FILE): number {
+  try {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { machine?: unknown; probeMs?: unknown };
+    return saved.machine === machineKey() && typeof saved.probeMs === 'number' ? saved.probeMs : Infinity;
+  } catch {
+    return Infinity;
+  }
+}
+
+/** Remembers `probeMs` when it is faster than what is remembered for this machine. */
+export function rememberFullSpeed(probeMs: number, file = FULL_SPEED_FILE): void {
+  if (!(probeMs < rememberedFullSpeedMs(file))) return;
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify({ machine: machineKey(), probeMs })}\n`);
+}
+
+/** Within this factor of the fastest probe, the machine counts as running at full speed. */
 export const FULL_SPEED_TOLERANCE = 1.25;
 const PROBE_EVERY_MS = 15_000;
 
@@ -119,7 +156,7 @@ export interface SpeedCheck {
 
 /**
  * Waits, up to `maxWaitMs`, until the machine runs at full speed: the speed probe within FULL_SPEED_TOLERANCE of the
- * fastest reading of this run (`fastest`, which it updates). The host of this virtual machine halves its speed at
+ * fastest reading known (`fastest`: remembered, or of this run; updated). The host of this virtual machine halves its speed at
  * times, for minutes; figures timed then say nothing about the code. When the wait runs out the scenario runs
  * anyway, and the report says that it ran slowed.
  */

@@ -90,7 +90,7 @@ export function renderReport(results: BenchResults): string {
                 (check.waitedMs >= 1_000 ? ` (after waiting ${(check.waitedMs / 1000).toFixed(0)} s)` : ''),
             )
             .join(', ') +
-            ` against ${(m.fullSpeedProbeMs ?? NaN).toFixed(0)} ms at full speed, the fastest of the run (CPU of a ` +
+            ` against ${(m.fullSpeedProbeMs ?? NaN).toFixed(0)} ms at full speed, the fastest this machine has run it (CPU of a ` +
             'fixed JSON workload in a fresh process per core at once, the slowest; scripts/bench/machine.ts). The host ' +
             'of this virtual machine slows it down at times, by up to half, which the load average does not show: ' +
             `each scenario first waited, for ${waitLimit(m)} at most, until the probe was within ${FULL_SPEED_TOLERANCE}x ` +
@@ -150,10 +150,10 @@ faults (issue 12) is a property, not a speed: test/reliability/property.test.ts 
 This machine is a virtual one whose speed varies over minutes, by up to 2x, with no sign in the load average: in
 session 4 the same build gave a 3,600-object plan end to end at 438-473 ms in two full runs and at 825-1049 ms in
 three others, with the child's own CPU doubled, and export at 304-306 ms or at 487-637 ms. A speed probe (a fixed
-CPU workload) tells the two apart, so every scenario first waits, for a few minutes at most, until the probe is within
-${FULL_SPEED_TOLERANCE}x of the fastest reading of the run; the machine table says what each probe read, how long it
-waited, and which scenario ran slowed because the machine did not recover in time. Waiting chooses when to measure,
-never which runs count: every run of a scenario is in its figures.`;
+CPU workload) tells the two apart, so every scenario first waits, for a few minutes at most, until the probe is
+within ${FULL_SPEED_TOLERANCE}x of the fastest reading this machine has given (remembered between runs); the machine
+table says what each probe read, how long it waited, and which scenario ran slowed because the machine did not
+recover in time. Waiting chooses when to measure, never which runs count: every run of a scenario is in its figures.`;
 
 function renderPlan(results: PlanScenarioResult[]): string {
   const out: string[] = [];

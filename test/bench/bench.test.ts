@@ -1,5 +1,6 @@
 // The benchmark's measuring functions on tiny sizes: that they run, count what they claim to count, and compute
 // the floors as defined in BENCHMARKS.md. No timing is asserted: speed is measured by `npm run bench`.
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,8 @@ import {
   awaitFullSpeed,
   cpuTicks,
   FULL_SPEED_TOLERANCE,
+  rememberedFullSpeedMs,
+  rememberFullSpeed,
   speedProbeMs,
   stolenShare,
 } from '../../scripts/bench/machine.js';
@@ -201,7 +204,7 @@ describe('the measuring functions, on tiny sizes', () => {
     // How fast the machine was before each scenario: the load average does not show a host slowing it down.
     expect(text).toContain(
       '| Speed probe before each scenario | plan 96 ms (after waiting 31 s), export 201 ms (**slowed**: did not ' +
-        'reach full speed within the wait) (after waiting 120 s) against 90 ms at full speed, the fastest of the run',
+        'reach full speed within the wait) (after waiting 120 s) against 90 ms at full speed, the fastest this machine has run it',
     );
   });
 
@@ -269,6 +272,19 @@ describe('the measuring functions, on tiny sizes', () => {
     expect(slowed.fullSpeed).toBe(false);
     expect(slowed.probeMs).toBeGreaterThan(unreachable.probeMs * FULL_SPEED_TOLERANCE);
     expect(log).toEqual([]);
+  });
+
+  it('remembers the fastest probe of this machine between runs, and only a faster one', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ghes-gitops-bench-speed-')), 'nested', 'speed.json');
+    expect(rememberedFullSpeedMs(file)).toBe(Infinity);
+    rememberFullSpeed(60, file);
+    rememberFullSpeed(80, file);
+    expect(rememberedFullSpeedMs(file)).toBe(60);
+    rememberFullSpeed(50, file);
+    expect(rememberedFullSpeedMs(file)).toBe(50);
+    // A reading of another machine (or another Node.js) is not this one's full speed.
+    writeFileSync(file, JSON.stringify({ machine: 'another', probeMs: 1 }));
+    expect(rememberedFullSpeedMs(file)).toBe(Infinity);
   });
 
   it('probes the speed of the machine with a fixed workload in a fresh process per core', async () => {
