@@ -35,6 +35,41 @@ const request = (path: string, page: number, startedAt: number, endedAt: number)
   status: 200,
 });
 
+/** A machine for reports rendered from made-up results. */
+const MACHINE: BenchResults['machine'] = {
+  cpu: 'cpu',
+  cores: 2,
+  memoryGb: 4,
+  node: 'v20',
+  os: 'os',
+  loadAtStart: 0,
+  loadAtEnd: 0,
+  speed: {},
+  stolen: {},
+};
+
+/** Results with no scenario run, but for what `given` sets. */
+function reportOf(given: Partial<BenchResults>): BenchResults {
+  return {
+    date: '2026-01-01T00:00:00Z',
+    machine: MACHINE,
+    bundle: 'dist/',
+    quick: true,
+    plan: [],
+    planner: [],
+    plannerExponent: NaN,
+    scheduler: [],
+    schedulerExponent: NaN,
+    apply: [],
+    startup: undefined,
+    exported: [],
+    daemon: [],
+    sourcePoll: [],
+    durationMs: 1,
+    ...given,
+  };
+}
+
 describe('plan scenario: request checks', () => {
   it('counts list pages per kind against ceil(n/100), and sees the three kinds start together', () => {
     const log = [
@@ -166,16 +201,9 @@ describe('the measuring functions, on tiny sizes', () => {
   });
 
   it('renders a report with every scenario and the machine', () => {
-    const results: BenchResults = {
-      date: '2026-01-01T00:00:00Z',
+    const results = reportOf({
       machine: {
-        cpu: 'cpu',
-        cores: 2,
-        memoryGb: 4,
-        node: 'v20',
-        os: 'os',
-        loadAtStart: 0,
-        loadAtEnd: 0,
+        ...MACHINE,
         speed: {
           plan: { probeMs: 96.4, waitedMs: 30_500, fullSpeed: true },
           export: { probeMs: 201, waitedMs: 120_000, fullSpeed: false },
@@ -183,20 +211,7 @@ describe('the measuring functions, on tiny sizes', () => {
         fullSpeedProbeMs: 90.2,
         stolen: { plan: 0.004, export: 0.31 },
       },
-      bundle: 'dist/',
-      quick: true,
-      plan: [],
-      planner: [],
-      plannerExponent: NaN,
-      scheduler: [],
-      schedulerExponent: NaN,
-      apply: [],
-      startup: undefined,
-      exported: [],
-      daemon: [],
-      sourcePoll: [],
-      durationMs: 1,
-    };
+    });
     const text = renderReport(results);
     for (const heading of ['# Benchmarks', '## Method', '## 1.', '## 2.', '## 3.', '## 4.', '## 5.', '## 6.']) {
       expect(text).toContain(heading);
@@ -210,43 +225,21 @@ describe('the measuring functions, on tiny sizes', () => {
 
   it('lists what each start loads of the bundles, beside all of dist/', () => {
     const figure = { ms: { median: 120, min: 110, max: 130, runs: 15 } };
-    const text = renderReport({
-      date: '2026-01-01T00:00:00Z',
-      machine: {
-        cpu: 'cpu',
-        cores: 2,
-        memoryGb: 4,
-        node: 'v20',
-        os: 'os',
-        loadAtStart: 0,
-        loadAtEnd: 0,
-        speed: {},
-        stolen: {},
-      },
-      bundle: 'dist/',
-      quick: true,
-      plan: [],
-      planner: [],
-      plannerExponent: NaN,
-      scheduler: [],
-      schedulerExponent: NaN,
-      apply: [],
-      startup: {
-        nodeBaseline: figure,
-        cliVersion: figure,
-        cliFirstRequest: figure,
-        actionFirstRequest: figure,
-        loads: [
-          { label: 'Action (`dist/index.js`)', files: 12, bytes: 330_000 },
-          { label: 'CLI `plan`', files: 20, bytes: 1_500_000 },
-        ],
-        dist: { files: 70, codeBytes: 1_800_000, mapBytes: 2_000_000 },
-      },
-      exported: [],
-      daemon: [],
-      sourcePoll: [],
-      durationMs: 1,
-    });
+    const text = renderReport(
+      reportOf({
+        startup: {
+          nodeBaseline: figure,
+          cliVersion: figure,
+          cliFirstRequest: figure,
+          actionFirstRequest: figure,
+          loads: [
+            { label: 'Action (`dist/index.js`)', files: 12, bytes: 330_000 },
+            { label: 'CLI `plan`', files: 20, bytes: 1_500_000 },
+          ],
+          dist: { files: 70, codeBytes: 1_800_000, mapBytes: 2_000_000 },
+        },
+      }),
+    );
     expect(text).toContain('| Action (`dist/index.js`) | 322 KB | 12 |');
     expect(text).toContain('| CLI `plan` | 1,465 KB | 20 |');
     expect(text).toContain('| All of dist/, for scale | 1,758 KB (and 1,953 KB of source maps) | 70 |');
