@@ -79,7 +79,7 @@ function resolveSecrets(
  */
 export async function loadDesiredState(path: string, options: LoadOptions = {}): Promise<DesiredState> {
   const { texts, diagnostics } = await readConfigFiles(path, DEFAULT_CONFIG_PATH);
-  return await loadDesiredStateFromTexts(texts, { ...options, diagnostics });
+  return loadDesiredStateFromTexts(texts, { ...options, diagnostics });
 }
 
 export interface TextLoadOptions extends LoadOptions {
