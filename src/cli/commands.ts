@@ -10,7 +10,7 @@ import type { ObservedState } from '../github/types.js';
 import { resolveConnection } from '../github/connection.js';
 import { createNodeFetch, proxyFor } from '../github/transport.js';
 import { renderApplyJson, renderApplyText } from '../report/apply.js';
-import { exportWarnings, renderExport } from '../report/export.js';
+import { exportOf } from '../report/export.js';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText } from '../report/plan.js';
 import { onInterrupt, type Interruption, type SignalHost } from '../interrupt.js';
 import { createStderrLogger, type Logger, type Redactor, type TextOutput } from '../redact.js';
@@ -251,8 +251,8 @@ async function exportCommand(flags: ParsedFlags, context: CommandContext, log: L
   if (output) await checkOutputFile(output);
   const { api } = connectFromFlags(flags, context, log, requestTimeoutMs);
   const observed = await api.observe(targets);
-  const yaml = renderExport(observed);
-  for (const warning of exportWarnings(observed)) log.warn(warning);
+  const { yaml, warnings } = exportOf(observed);
+  for (const warning of warnings) log.warn(warning);
   if (output) {
     await writeOutputFile(output, yaml);
     log.info(`wrote ${output.path}`);

@@ -79,12 +79,26 @@ export function undeclarableWebhook(webhook: ObservedWebhook): string | undefine
   return problem('url', webhookIdentity(webhook.url)) ?? unknown('content_type', webhook.content_type) ?? event;
 }
 
-/** Why a live object that prune would delete is left alone: `why` is what undeclarable… said of it. */
-export function keptFromPrune(kind: Kind, name: string, id: number, why: string): Warning<'undeclarable-kept'> {
-  return {
+/**
+ * Whether prune deletes a live object the config does not declare (`prune` is the kind's setting): never one that no
+ * config could have declared to keep it, which the plan names instead with an `undeclarable-kept` warning.
+ */
+export function prunes<T extends { id: number }>(
+  prune: boolean,
+  kind: Kind,
+  object: T,
+  name: string,
+  undeclarable: (object: T) => string | undefined,
+  warnings: Warning[],
+): boolean {
+  if (!prune) return false;
+  const why = undeclarable(object);
+  if (why === undefined) return true;
+  warnings.push({
     code: 'undeclarable-kept',
     message:
-      `${kind} ${shown(name)} (id ${id}) is not pruned: ${why}, which no config can declare; ` +
+      `${kind} ${shown(name)} (id ${object.id}) is not pruned: ${why}, which no config can declare; ` +
       'fix it on the instance (site admin) to manage it, or delete it there',
-  };
+  });
+  return false;
 }

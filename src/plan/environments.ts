@@ -8,7 +8,7 @@ import { changedFields, deletion, fromNothing, refuse } from './context.js';
 import type { PlanContext } from './context.js';
 import { lower } from '../names.js';
 import { matchByName } from './match.js';
-import { keptFromPrune, undeclarableEnvironment } from './declarable.js';
+import { prunes, undeclarableEnvironment } from './declarable.js';
 import type {
   EnvironmentCreate,
   EnvironmentDelete,
@@ -166,13 +166,17 @@ export function planEnvironments(
   const undeclared = new Map<string, { environment: ObservedEnvironment; pruned: boolean }>();
   for (const env of live) {
     if (claimed.has(env.id)) continue;
-    // Never pruned when no config could have declared it: an export leaves it out, and nothing could keep it.
-    const undeclarable = desired.prune.environments ? undeclarableEnvironment(env) : undefined;
-    const pruned = desired.prune.environments && undeclarable === undefined;
+    const pruned = prunes(
+      desired.prune.environments,
+      'environment',
+      env,
+      env.name,
+      undeclarableEnvironment,
+      context.warnings,
+    );
     undeclared.set(lower(env.name), { environment: env, pruned });
     if (pruned) deleteEnvironment(env, env.name, PRUNED);
     else context.unmanaged.push({ kind: 'environment', key: env.name, id: env.id });
-    if (undeclarable) context.warnings.push(keptFromPrune('environment', env.name, env.id, undeclarable));
   }
   return { defaultEnvironment, targets, deletes, undeclared };
 }

@@ -11,7 +11,7 @@ import type { PlanContext } from './context.js';
 import type { EnvironmentsPlan, EnvironmentTarget } from './environments.js';
 import { lower } from '../names.js';
 import { matchByName } from './match.js';
-import { keptFromPrune, undeclarableHook } from './declarable.js';
+import { prunes, undeclarableHook } from './declarable.js';
 import { orderScriptTakeovers, scriptKey } from './scripts.js';
 import type { ScriptWrite } from './scripts.js';
 import type { FieldChange, HookCreate, HookDelete, HookFields, HookUpdate } from './types.js';
@@ -148,14 +148,12 @@ export function planHooks(
 
   for (const hook of observed.hooks) {
     if (claimed.has(hook.id)) continue;
-    // Never pruned when no config could have declared it: an export leaves it out, and nothing could keep it.
-    const undeclarable = desired.prune.hooks ? undeclarableHook(hook) : undefined;
-    if (desired.prune.hooks && undeclarable === undefined) deleteHook(hook, hook.name, PRUNED);
-    else {
+    if (prunes(desired.prune.hooks, 'hook', hook, hook.name, undeclarableHook, context.warnings)) {
+      deleteHook(hook, hook.name, PRUNED);
+    } else {
       context.unmanaged.push({ kind: 'hook', key: hook.name, id: hook.id });
       runs(hook.environment.id, hook.enforcement, hook.name);
     }
-    if (undeclarable) context.warnings.push(keptFromPrune('hook', hook.name, hook.id, undeclarable));
   }
 
   orderScriptTakeovers(observed, writes, deletesByScript, context);

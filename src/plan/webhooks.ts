@@ -8,7 +8,7 @@ import type { Warning } from '../finding-codes.js';
 import type { ObservedState, ObservedWebhook } from '../github/types.js';
 import { isMaskedSecret, SENSITIVE, SENT_AGAIN } from '../secret.js';
 import { deletion, fromNothing, refuse } from './context.js';
-import { keptFromPrune, undeclarableWebhook } from './declarable.js';
+import { prunes, undeclarableWebhook } from './declarable.js';
 import type { PlanContext } from './context.js';
 import { compareStrings } from './order.js';
 import type { FieldChange, PlanOptions, WebhookFields, WebhookOperation } from './types.js';
@@ -76,12 +76,9 @@ export function planWebhooks(
     for (const hook of live) {
       // Keys must stay unique: unmanaged webhooks may share a URL.
       const key = live.length > 1 ? `${url} (id ${hook.id})` : url;
-      // Never pruned when no config could have declared it: an export leaves it out, and nothing could keep it.
-      const undeclarable = desired.prune.webhooks ? undeclarableWebhook(hook) : undefined;
-      if (desired.prune.webhooks && undeclarable === undefined) {
+      if (prunes(desired.prune.webhooks, 'webhook', hook, url, undeclarableWebhook, context.warnings)) {
         context.operations.push(deleteWebhook(hook, key, PRUNED));
       } else context.unmanaged.push({ kind: 'webhook', key, id: hook.id });
-      if (undeclarable) context.warnings.push(keptFromPrune('webhook', url, hook.id, undeclarable));
     }
   }
 }

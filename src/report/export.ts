@@ -66,9 +66,26 @@ function leftOut(observed: ObservedState): LeftOut[] {
   ];
 }
 
-/** The environments the file declares, in its order. */
-function exportedEnvironments(observed: ObservedState, skipped: ReadonlySet<unknown>): ObservedEnvironment[] {
-  return sortedByName(observed.environments.filter((env) => !env.default_environment && !skipped.has(env)));
+/** What the file leaves out, and the environments it declares (in its order): shared by the file and its warnings. */
+interface Selection {
+  left: LeftOut[];
+  skipped: ReadonlySet<unknown>;
+  environments: ObservedEnvironment[];
+}
+
+function select(observed: ObservedState): Selection {
+  const left = leftOut(observed);
+  const skipped = new Set(left.map((item) => item.object));
+  const environments = sortedByName(
+    observed.environments.filter((env) => !env.default_environment && !skipped.has(env)),
+  );
+  return { left, skipped, environments };
+}
+
+/** The file, and what to warn of: what the command writes and says, from one selection. */
+export function exportOf(observed: ObservedState, options: ExportOptions = {}): { yaml: string; warnings: string[] } {
+  const selection = select(observed);
+  return { yaml: writeYaml(fileOf(observed, selection, options)), warnings: warningsOf(selection) };
 }
 
 /**
@@ -77,8 +94,10 @@ function exportedEnvironments(observed: ObservedState, skipped: ReadonlySet<unkn
  * can declare is left out. Each note is also said in the file.
  */
 export function exportWarnings(observed: ObservedState): string[] {
-  const left = leftOut(observed);
-  const environments = exportedEnvironments(observed, new Set(left.map((item) => item.object)));
+  return warningsOf(select(observed));
+}
+
+function warningsOf({ left, environments }: Selection): string[] {
   return [
     ...environments.flatMap((env) => downloadNote(env)?.warning ?? []),
     ...left.map(
@@ -122,9 +141,10 @@ export function renderExport(observed: ObservedState, options: ExportOptions = {
 
 /** What the exported file says, in the order it says it, before it is written as text. */
 export function exportedFile(observed: ObservedState, options: ExportOptions = {}): YamlFile {
-  const left = leftOut(observed);
-  const skipped = new Set(left.map((item) => item.object));
-  const environments = exportedEnvironments(observed, skipped);
+  return fileOf(observed, select(observed), options);
+}
+
+function fileOf(observed: ObservedState, { left, skipped, environments }: Selection, options: ExportOptions): YamlFile {
   const hooks = sortedByName(observed.hooks.filter((hook) => !skipped.has(hook)));
   const webhooks = observed.webhooks
     .filter((webhook) => !skipped.has(webhook))
