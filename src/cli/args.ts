@@ -27,7 +27,7 @@ const apiUrlFlag: FlagSpec = {
 };
 const requestTimeoutFlag: FlagSpec = {
   type: 'string',
-  value: 'SECONDS',
+  value: 'DURATION',
   help: 'abandon (and retry when safe) a request that takes longer, e.g. 30, 90s, 2m (default: 30)',
 };
 const syncSecretsFlag: FlagSpec = {
