@@ -7,8 +7,8 @@ import { DEFAULT_ENVIRONMENT_NAME, type DesiredState } from './types.js';
 import { buildDesiredState } from './build.js';
 import { checkPruneSetOnce, collectEntries, crossCheck, type RawEntry } from './checks.js';
 import { readConfigFiles, type ConfigText } from './files.js';
-import { findMisplacedReferences, resolveSecret, type EnvironmentVariables } from './interpolate.js';
-import { didYouMean } from './suggest.js';
+import { escapeLiteral, findMisplacedReferences, resolveSecret, type EnvironmentVariables } from './interpolate.js';
+import { didYouMeanName } from './suggest.js';
 import { checkVersion, validateAgainstSchema } from './schema.js';
 import { error, readCommonShape, type SourceFile } from './source.js';
 import { insecureSslWarnings, plainTextSecretWarning } from './warnings.js';
@@ -147,11 +147,12 @@ export function undeclaredEnvironments(desired: DesiredState): Diagnostic[] {
   return desired.hooks
     .filter((hook) => !hook.absent && !known.has(hook.environment.toLowerCase()))
     .map((hook) => {
-      const hint = didYouMean(hook.environment, declared);
+      const hint = didYouMeanName(hook.environment, declared);
       return {
         severity: 'warning' as const,
+        // Names as the file spells them (`$${` for a literal `${`), as in the config's errors.
         message:
-          `hook "${hook.name}": environment "${hook.environment}" is not declared in this config; ` +
+          `hook "${escapeLiteral(hook.name)}": environment "${escapeLiteral(hook.environment)}" is not declared in this config; ` +
           'plan and apply will look it up on the instance',
         ...(hook.location && { location: hook.location }),
         ...(hint !== undefined && { hint }),

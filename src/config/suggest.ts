@@ -1,4 +1,5 @@
 // Did-you-mean hints for the config stage: the known word closest to a misspelled key, value or name.
+import { escapeLiteral } from './interpolate.js';
 
 /** Edit distance (insertions, deletions, substitutions) between two strings. */
 export function editDistance(a: string, b: string): number {
@@ -39,4 +40,13 @@ export function closest(word: string, candidates: readonly string[]): string | u
 export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
   const match = closest(word, candidates);
   return match === undefined ? undefined : `did you mean \`${match}\`?`;
+}
+
+/**
+ * "did you mean `x`?" for a name, as a config must write it: a live name may hold `${`, which a config writes `$${`
+ * (written as it is, the suggestion would be refused as a reference outside a secret).
+ */
+export function didYouMeanName(name: string, names: readonly string[]): string | undefined {
+  const match = closest(name, names);
+  return match === undefined ? undefined : `did you mean \`${escapeLiteral(match)}\`?`;
 }

@@ -2,7 +2,7 @@
 // deletes, and order each after the environment rename and download it needs before it runs there.
 import { DEFAULT_ENVIRONMENT_NAME } from '../config/types.js';
 import type { DesiredHook, DesiredState } from '../config/types.js';
-import { didYouMean } from '../config/suggest.js';
+import { didYouMeanName } from '../config/suggest.js';
 import type { SourceLocation } from '../errors.js';
 import type { ObservedHook, ObservedState } from '../github/types.js';
 import { BLAST_DOWNSTREAM_REVOKED, BLAST_REMOVED, enforcementBlast, setBlastRadius } from './blast-radius.js';
@@ -228,7 +228,7 @@ function undeclaredTarget(
       context,
       `hook "${entry.name}" uses environment "${entry.environment}", which neither the config declares nor the live instance has`,
       entry.location,
-      didYouMean(entry.environment, known) ??
+      didYouMeanName(entry.environment, known) ??
         `declare it under environments (with its image_url), or use \`environment: ${DEFAULT_ENVIRONMENT_NAME}\``,
     );
     return undefined;

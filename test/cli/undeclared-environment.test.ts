@@ -27,6 +27,28 @@ describe.concurrent('a hook in an environment the config does not declare', () =
     expect(run.stdout).toMatch(/valid \(1 environment, 1 hook, 0 webhooks\)/);
   });
 
+  it('validate names a `${` as the file writes it (`$${`), in the warning and in the hint', async ({
+    onTestFinished,
+  }) => {
+    const fx = scoped(onTestFinished);
+    const config = fx.writeConfig(`version: 1
+environments:
+  - name: Tools $\${ARCH}
+    image_url: https://files.example.com/tools.tar.gz
+hooks:
+  - name: Check $\${REF}
+    script: scripts/commit_check.sh
+    script_repository: DevIT/hooks
+    environment: Tools $\${ARHC}
+`);
+    const run = await runCli(['validate', '--config', config]);
+    expect(run.stderr).toBe(
+      `${config}:6:5: warning: hook "Check $\${REF}": environment "Tools $\${ARHC}" is not declared in this config; ` +
+        'plan and apply will look it up on the instance\n  hint: did you mean `Tools $\${ARCH}`?\n',
+    );
+    expect(run.code).toBe(0);
+  });
+
   it('plan and apply use the live environment, and leave it alone', async ({ onTestFinished }) => {
     const fx = scoped(onTestFinished);
     const sim = await fx.simulator({
@@ -65,6 +87,22 @@ describe.concurrent('a hook in an environment the config does not declare', () =
       ),
     );
     expect(run.stderr).not.toMatch(STACK_FRAME);
+    expect(run.code).toBe(1);
+    expect(mutations(sim)).toEqual([]);
+  });
+
+  it("plan's hint spells a live name with `${` as a config must write it", async ({ onTestFinished }) => {
+    const fx = scoped(onTestFinished);
+    const sim = await fx.simulator({
+      adminTokens: [TOKEN],
+      initialState: {
+        environments: [{ id: 7, name: 'Java ${JDK}', image_url: 'https://images.example.com/j.tar.gz' }],
+      },
+    });
+    // A replacement's `$$` is one `$`: the file says `Java $${JKD}`.
+    const config = fx.writeConfig(HOOKS_ONLY.replace('java tools', 'Java $$${JKD}'));
+    const run = await runCli(['plan', '--config', config], { env: { GHES_API_URL: sim.url, GHES_TOKEN: TOKEN } });
+    expect(run.stderr).toContain('\n  hint: did you mean `Java $${JDK}`?');
     expect(run.code).toBe(1);
     expect(mutations(sim)).toEqual([]);
   });
