@@ -104,6 +104,12 @@ async function main(): Promise<void> {
     const fastest = { probeMs: rememberedFullSpeedMs() };
     for (let i = 0; i < 3; i++) fastest.probeMs = Math.min(fastest.probeMs, await speedProbeMs());
     const fullSpeed = () => awaitFullSpeed(fastest, maxWaitSeconds * 1000, log);
+    // After a scenario: the share of CPU the host took during it, then how fast the machine ran at its end.
+    const ended = async (scenario: string, ticks: ReturnType<typeof cpuTicks>) => {
+      machine.stolen[scenario] = stolenShare(ticks);
+      const check = machine.speed[scenario];
+      if (check) check.afterMs = await speedProbeMs();
+    };
     machine.maxWaitSeconds = maxWaitSeconds;
 
     const plan: PlanScenarioResult[] = [];
@@ -119,7 +125,7 @@ async function main(): Promise<void> {
           await runPlanScenario({ sim, cli: join(bundle.dir, 'cli.js'), workDir: work, size, latencyMs, runs, log }),
         );
       }
-      machine.stolen.plan = stolenShare(planTicks);
+      await ended('plan', planTicks);
     }
 
     const planner: PlannerResult[] = [];
@@ -136,7 +142,7 @@ async function main(): Promise<void> {
         scheduler.push(await measureScheduler(objects, { batches: quick ? 1 : 5, batchMs }));
       }
       log(`  apply scheduler: ${scheduler.map((r) => `${r.objects}: ${r.cpuMs.median.toFixed(0)} ms`).join(', ')}`);
-      machine.stolen.planner = stolenShare(plannerTicks);
+      await ended('planner', plannerTicks);
     }
 
     const applied: ApplyScenarioResult[] = [];
@@ -167,7 +173,7 @@ async function main(): Promise<void> {
           );
         }
       }
-      machine.stolen.apply = stolenShare(applyTicks);
+      await ended('apply', applyTicks);
     }
 
     let startup: StartupResult | undefined;
@@ -176,7 +182,7 @@ async function main(): Promise<void> {
       machine.speed.startup = await fullSpeed();
       const startupTicks = cpuTicks();
       startup = await runStartupScenario({ sim, distDir: bundle.dir, runs: quick ? 1 : 15 });
-      machine.stolen.startup = stolenShare(startupTicks);
+      await ended('startup', startupTicks);
     }
 
     const exported: ExportScenarioResult[] = [];
@@ -190,7 +196,7 @@ async function main(): Promise<void> {
       for (const latencyMs of latencies) {
         exported.push(await runExportScenario({ sim, cli: join(bundle.dir, 'cli.js'), size, latencyMs, runs, log }));
       }
-      machine.stolen.export = stolenShare(exportTicks);
+      await ended('export', exportTicks);
     }
 
     const daemon: DaemonScenarioResult[] = [];
@@ -218,7 +224,7 @@ async function main(): Promise<void> {
       for (const latencyMs of latencies) {
         sourcePoll.push(await runSourcePollScenario({ sim, latencyMs, polls: quick ? 5 : 50, log }));
       }
-      machine.stolen.daemon = stolenShare(daemonTicks);
+      await ended('daemon', daemonTicks);
     }
 
     machine.loadAtEnd = loadAverage();

@@ -152,6 +152,13 @@ export interface SpeedCheck {
   waitedMs: number;
   /** False when the wait ran out and the scenario ran on a slowed machine. */
   fullSpeed: boolean;
+  /** The probe just after the scenario: the host may slow the machine down while a scenario runs. */
+  afterMs?: number;
+}
+
+/** Whether a probe reads the machine at full speed: within FULL_SPEED_TOLERANCE of the fastest probe known. */
+export function atFullSpeed(probeMs: number, fastestMs: number): boolean {
+  return probeMs <= fastestMs * FULL_SPEED_TOLERANCE;
 }
 
 /**
@@ -170,7 +177,7 @@ export async function awaitFullSpeed(
     const probeMs = await speedProbeMs();
     fastest.probeMs = Math.min(fastest.probeMs, probeMs);
     const waitedMs = performance.now() - started;
-    if (probeMs <= fastest.probeMs * FULL_SPEED_TOLERANCE) return { probeMs, waitedMs, fullSpeed: true };
+    if (atFullSpeed(probeMs, fastest.probeMs)) return { probeMs, waitedMs, fullSpeed: true };
     if (waitedMs + PROBE_EVERY_MS > maxWaitMs) return { probeMs, waitedMs, fullSpeed: false };
     log(
       `  the machine runs slowed (speed probe ${probeMs.toFixed(0)} ms, fastest ${fastest.probeMs.toFixed(0)} ms): waiting`,

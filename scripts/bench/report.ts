@@ -3,7 +3,7 @@
 import type { ApplyScenarioResult } from './apply-scenario.js';
 import { RSS_SAMPLES, RSS_SAMPLE_GAP_MS, SETTLE_MS, type DaemonScenarioResult } from './daemon-scenario.js';
 import type { ExportScenarioResult } from './export-scenario.js';
-import { FULL_SPEED_TOLERANCE, type Machine } from './machine.js';
+import { atFullSpeed, FULL_SPEED_TOLERANCE, type Machine } from './machine.js';
 import type { PlanScenarioResult } from './plan-scenario.js';
 import type { PlannerResult } from './planner-scenario.js';
 import type { SchedulerResult } from './scheduler-scenario.js';
@@ -81,20 +81,26 @@ export function renderReport(results: BenchResults): string {
             (Math.max(m.loadAtStart, m.loadAtEnd ?? 0) > m.cores * 0.75 ? ': other work shared the machine' : ''),
         ],
         [
-          'Speed probe before each scenario',
+          'Speed probe before (and after) each scenario',
           Object.entries(m.speed)
             .map(
               ([scenario, check]) =>
                 `${scenario} ${check.probeMs.toFixed(0)} ms` +
                 (check.fullSpeed ? '' : ' (**slowed**: did not reach full speed within the wait)') +
-                (check.waitedMs >= 1_000 ? ` (after waiting ${(check.waitedMs / 1000).toFixed(0)} s)` : ''),
+                (check.waitedMs >= 1_000 ? ` (after waiting ${(check.waitedMs / 1000).toFixed(0)} s)` : '') +
+                (check.afterMs === undefined
+                  ? ''
+                  : ` then ${check.afterMs.toFixed(0)} ms` +
+                    (m.fullSpeedProbeMs === undefined || atFullSpeed(check.afterMs, m.fullSpeedProbeMs)
+                      ? ''
+                      : ' (**slowed** by its end)')),
             )
             .join(', ') +
             ` against ${(m.fullSpeedProbeMs ?? NaN).toFixed(0)} ms at full speed, the fastest this machine has run it (CPU of a ` +
             'fixed JSON workload in a fresh process per core at once, the slowest; scripts/bench/machine.ts). The host ' +
             'of this virtual machine slows it down at times, by up to half, which the load average does not show: ' +
             `each scenario first waited, for ${waitLimit(m)} at most, until the probe was within ${FULL_SPEED_TOLERANCE}x ` +
-            'of full speed',
+            'of full speed; the probe after it says whether the machine was slowed down while it ran',
         ],
         [
           'CPU taken by the host during each scenario',
@@ -153,7 +159,10 @@ three others, with the child's own CPU doubled, and export at 304-306 ms or at 4
 CPU workload) tells the two apart, so every scenario first waits, for a few minutes at most, until the probe is
 within ${FULL_SPEED_TOLERANCE}x of the fastest reading this machine has given (remembered between runs); the machine
 table says what each probe read, how long it waited, and which scenario ran slowed because the machine did not
-recover in time. Waiting chooses when to measure, never which runs count: every run of a scenario is in its figures.`;
+recover in time. The host may also slow the machine down while a scenario runs (a no-change plan measured at 398 ms
+in one run and at 495 ms in the next, its child's CPU up from 447 to 581 ms, the probe before it at full speed in
+both), so a probe after each scenario says whether it ended slowed. Waiting chooses when to measure, never which
+runs count: every run of a scenario is in its figures.`;
 
 function renderPlan(results: PlanScenarioResult[]): string {
   const out: string[] = [];

@@ -205,7 +205,8 @@ describe('the measuring functions, on tiny sizes', () => {
       machine: {
         ...MACHINE,
         speed: {
-          plan: { probeMs: 96.4, waitedMs: 30_500, fullSpeed: true },
+          plan: { probeMs: 96.4, waitedMs: 30_500, fullSpeed: true, afterMs: 131 },
+          apply: { probeMs: 91, waitedMs: 0, fullSpeed: true, afterMs: 99.5 },
           export: { probeMs: 201, waitedMs: 120_000, fullSpeed: false },
         },
         fullSpeedProbeMs: 90.2,
@@ -218,8 +219,9 @@ describe('the measuring functions, on tiny sizes', () => {
     }
     // How fast the machine was before each scenario: the load average does not show a host slowing it down.
     expect(text).toContain(
-      '| Speed probe before each scenario | plan 96 ms (after waiting 31 s), export 201 ms (**slowed**: did not ' +
-        'reach full speed within the wait) (after waiting 120 s) against 90 ms at full speed, the fastest this machine has run it',
+      '| Speed probe before (and after) each scenario | plan 96 ms (after waiting 31 s) then 131 ms (**slowed** by its ' +
+        'end), apply 91 ms then 100 ms, export 201 ms (**slowed**: did not reach full speed within the wait) (after ' +
+        'waiting 120 s) against 90 ms at full speed, the fastest this machine has run it',
     );
   });
 
