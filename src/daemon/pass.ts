@@ -97,7 +97,7 @@ export async function runPass(source: SourceRevision, settings: PassSettings, co
   const changes = planSummaryLine(plan.summary);
   if (settings.mode === 'plan' || suspended) {
     const why = suspended ? '`suspend: true` in the desired state' : '--mode plan';
-    return ended('drifted', 'DriftDetected', `${changes}; not applied (${why})`, seen);
+    return ended('drifted', 'DriftDetected', `${changes} Not applied (${why}).`, seen);
   }
   if (context.signal.aborted) return ended('interrupted', 'Interrupted', 'shutting down: nothing applied', seen);
 

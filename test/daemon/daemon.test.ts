@@ -88,6 +88,7 @@ describe('serve: the reconcile loop', () => {
     expect(status.conditions.find((c) => c.type === 'Drifted')).toMatchObject({
       status: 'True',
       reason: 'DriftDetected',
+      message: 'Plan: 1 to create, 0 to update, 0 to delete, 0 to download. Not applied (--mode plan).',
     });
     expect(status.conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False' });
     expect(status.lastPlan?.summary).toMatchObject({ create: 1 });
