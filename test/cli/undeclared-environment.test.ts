@@ -44,7 +44,7 @@ hooks:
     const run = await runCli(['validate', '--config', config]);
     expect(run.stderr).toBe(
       `${config}:6:5: warning: hook "Check $\${REF}": environment "Tools $\${ARHC}" is not declared in this config; ` +
-        'plan and apply will look it up on the instance\n  hint: did you mean `Tools $\${ARCH}`?\n',
+        'plan and apply will look it up on the instance\n  hint: did you mean `Tools $${ARCH}`?\n',
     );
     expect(run.code).toBe(0);
   });
