@@ -14,14 +14,13 @@ import { runApplyScenario, type ApplyScenarioResult } from './bench/apply-scenar
 import { runExportScenario, type ExportScenarioResult } from './bench/export-scenario.js';
 import { runDaemonScenario, type DaemonScenarioResult } from './bench/daemon-scenario.js';
 import {
-  awaitFullSpeed,
-  cpuTicks,
   describeMachine,
   loadAverage,
+  MAX_ATTEMPTS,
+  measureAtFullSpeed,
   rememberFullSpeed,
   rememberedFullSpeedMs,
   speedProbeMs,
-  stolenShare,
 } from './bench/machine.js';
 import { runPlanScenario, type PlanScenarioResult } from './bench/plan-scenario.js';
 import { growthExponent, measurePlanner, type PlannerResult } from './bench/planner-scenario.js';
@@ -103,129 +102,127 @@ async function main(): Promise<void> {
     // --max-wait at most (two minutes unless told; --quick does not wait), until the machine runs at it.
     const fastest = { probeMs: rememberedFullSpeedMs() };
     for (let i = 0; i < 3; i++) fastest.probeMs = Math.min(fastest.probeMs, await speedProbeMs());
-    const fullSpeed = () => awaitFullSpeed(fastest, maxWaitSeconds * 1000, log);
-    // After a scenario: the share of CPU the host took during it, then how fast the machine ran at its end.
-    const ended = async (scenario: string, ticks: ReturnType<typeof cpuTicks>) => {
-      machine.stolen[scenario] = stolenShare(ticks);
-      const check = machine.speed[scenario];
-      if (check) check.afterMs = await speedProbeMs();
-    };
     machine.maxWaitSeconds = maxWaitSeconds;
+    /**
+     * Runs a scenario at full speed (machine.ts, measureAtFullSpeed): after waiting for it, and again when the machine
+     * slowed down while it ran (--quick: once, without waiting). Records the probes in the machine table.
+     */
+    const measured = async <T>(scenario: Scenario, title: string, run: () => Promise<T>): Promise<T> => {
+      log(title);
+      const { result, check, stolen, setAside } = await measureAtFullSpeed(run, {
+        fastest,
+        maxWaitMs: maxWaitSeconds * 1000,
+        attempts: quick ? 1 : MAX_ATTEMPTS,
+        log,
+      });
+      machine.speed[scenario] = check;
+      machine.stolen[scenario] = stolen;
+      if (setAside.length > 0) (machine.setAside ??= {})[scenario] = setAside;
+      return result;
+    };
+    const large = quick
+      ? { environments: 3, hooks: 30, webhooks: 3 }
+      : { environments: 300, hooks: 3_000, webhooks: 300 };
 
-    const plan: PlanScenarioResult[] = [];
-    if (only.has('plan')) {
-      log('1. no-change plan');
-      machine.speed.plan = await fullSpeed();
-      const planTicks = cpuTicks();
-      const size = quick
-        ? { environments: 3, hooks: 30, webhooks: 3 }
-        : { environments: 300, hooks: 3_000, webhooks: 300 };
-      for (const latencyMs of latencies) {
-        plan.push(
-          await runPlanScenario({ sim, cli: join(bundle.dir, 'cli.js'), workDir: work, size, latencyMs, runs, log }),
+    const plan: PlanScenarioResult[] = !only.has('plan')
+      ? []
+      : await measured('plan', '1. no-change plan', async () => {
+          const results: PlanScenarioResult[] = [];
+          for (const latencyMs of latencies) {
+            const cli = join(bundle.dir, 'cli.js');
+            results.push(await runPlanScenario({ sim, cli, workDir: work, size: large, latencyMs, runs, log }));
+          }
+          return results;
+        });
+
+    const { planner, scheduler } = !only.has('planner')
+      ? { planner: [] as PlannerResult[], scheduler: [] as SchedulerResult[] }
+      : await measured('planner', '2. planner alone', async () => {
+          const planner: PlannerResult[] = [];
+          const scheduler: SchedulerResult[] = [];
+          const sizes = quick ? [250, 500, 1_000] : [2_500, 5_000, TARGETS.plannerObjects, 20_000];
+          const batchMs = quick ? 20 : undefined;
+          for (const objects of sizes) planner.push(await measurePlanner(objects, { batches: quick ? 1 : 7, batchMs }));
+          log(`  ${planner.map((r) => `${r.objects}: ${r.cpuMs.median.toFixed(1)} ms`).join(', ')}`);
+          for (const objects of quick ? [250, 500] : [2_500, 5_000, 10_000, 20_000, 40_000]) {
+            scheduler.push(await measureScheduler(objects, { batches: quick ? 1 : 5, batchMs }));
+          }
+          log(`  apply scheduler: ${scheduler.map((r) => `${r.objects}: ${r.cpuMs.median.toFixed(0)} ms`).join(', ')}`);
+          return { planner, scheduler };
+        });
+
+    const applied: ApplyScenarioResult[] = !only.has('apply')
+      ? []
+      : await measured('apply', '3. bootstrap apply', async () => {
+          const results: ApplyScenarioResult[] = [];
+          const size = quick
+            ? { environments: 2, hooks: 10, webhooks: 2 }
+            : { environments: 20, hooks: 200, webhooks: 20 };
+          for (const latencyMs of latencies) {
+            // Preflight on, as `apply` runs by default; at the target concurrency also off, for the comparison.
+            const settings = [1, 4, 8].map((concurrency) => ({ concurrency, preflight: true }));
+            settings.push({ concurrency: TARGETS.applyConcurrency, preflight: false });
+            for (const { concurrency, preflight } of settings) {
+              // Concurrency 1 is the slow, stable case: fewer runs keep the whole benchmark within minutes.
+              const applyRuns = quick ? 1 : concurrency === 1 ? 2 : Math.min(runs, 5);
+              results.push(
+                await runApplyScenario({
+                  sim,
+                  size,
+                  latencyMs,
+                  downloadMs: 100,
+                  pollMs: 50,
+                  concurrency,
+                  preflight,
+                  runs: applyRuns,
+                  log,
+                }),
+              );
+            }
+          }
+          return results;
+        });
+
+    const startup: StartupResult | undefined = !only.has('startup')
+      ? undefined
+      : await measured('startup', '4. start-up', () =>
+          runStartupScenario({ sim, distDir: bundle.dir, runs: quick ? 1 : 15 }),
         );
-      }
-      await ended('plan', planTicks);
-    }
 
-    const planner: PlannerResult[] = [];
-    const scheduler: SchedulerResult[] = [];
-    if (only.has('planner')) {
-      log('2. planner alone');
-      machine.speed.planner = await fullSpeed();
-      const plannerTicks = cpuTicks();
-      const sizes = quick ? [250, 500, 1_000] : [2_500, 5_000, TARGETS.plannerObjects, 20_000];
-      const batchMs = quick ? 20 : undefined;
-      for (const objects of sizes) planner.push(await measurePlanner(objects, { batches: quick ? 1 : 7, batchMs }));
-      log(`  ${planner.map((r) => `${r.objects}: ${r.cpuMs.median.toFixed(1)} ms`).join(', ')}`);
-      for (const objects of quick ? [250, 500] : [2_500, 5_000, 10_000, 20_000, 40_000]) {
-        scheduler.push(await measureScheduler(objects, { batches: quick ? 1 : 5, batchMs }));
-      }
-      log(`  apply scheduler: ${scheduler.map((r) => `${r.objects}: ${r.cpuMs.median.toFixed(0)} ms`).join(', ')}`);
-      await ended('planner', plannerTicks);
-    }
+    const exported: ExportScenarioResult[] = !only.has('export')
+      ? []
+      : await measured('export', '5. export', async () => {
+          const results: ExportScenarioResult[] = [];
+          for (const latencyMs of latencies) {
+            const cli = join(bundle.dir, 'cli.js');
+            results.push(await runExportScenario({ sim, cli, size: large, latencyMs, runs, log }));
+          }
+          return results;
+        });
 
-    const applied: ApplyScenarioResult[] = [];
-    if (only.has('apply')) {
-      log('3. bootstrap apply');
-      machine.speed.apply = await fullSpeed();
-      const applyTicks = cpuTicks();
-      const size = quick ? { environments: 2, hooks: 10, webhooks: 2 } : { environments: 20, hooks: 200, webhooks: 20 };
-      for (const latencyMs of latencies) {
-        // Preflight on, as `apply` runs by default; at the target concurrency also off, for the comparison.
-        const settings = [1, 4, 8].map((concurrency) => ({ concurrency, preflight: true }));
-        settings.push({ concurrency: TARGETS.applyConcurrency, preflight: false });
-        for (const { concurrency, preflight } of settings) {
-          // Concurrency 1 is the slow, stable case: fewer runs keep the whole benchmark within minutes.
-          const applyRuns = quick ? 1 : concurrency === 1 ? 2 : Math.min(runs, 5);
-          applied.push(
-            await runApplyScenario({
-              sim,
-              size,
-              latencyMs,
-              downloadMs: 100,
-              pollMs: 50,
-              concurrency,
-              preflight,
-              runs: applyRuns,
-              log,
-            }),
-          );
-        }
-      }
-      await ended('apply', applyTicks);
-    }
-
-    let startup: StartupResult | undefined;
-    if (only.has('startup')) {
-      log('4. start-up');
-      machine.speed.startup = await fullSpeed();
-      const startupTicks = cpuTicks();
-      startup = await runStartupScenario({ sim, distDir: bundle.dir, runs: quick ? 1 : 15 });
-      await ended('startup', startupTicks);
-    }
-
-    const exported: ExportScenarioResult[] = [];
-    if (only.has('export')) {
-      log('5. export');
-      machine.speed.export = await fullSpeed();
-      const exportTicks = cpuTicks();
-      const size = quick
-        ? { environments: 3, hooks: 30, webhooks: 3 }
-        : { environments: 300, hooks: 3_000, webhooks: 300 };
-      for (const latencyMs of latencies) {
-        exported.push(await runExportScenario({ sim, cli: join(bundle.dir, 'cli.js'), size, latencyMs, runs, log }));
-      }
-      await ended('export', exportTicks);
-    }
-
-    const daemon: DaemonScenarioResult[] = [];
-    const sourcePoll: SourcePollResult[] = [];
-    if (only.has('daemon')) {
-      log('6. daemon: no-change passes, idle memory, unchanged source polls');
-      machine.speed.daemon = await fullSpeed();
-      const daemonTicks = cpuTicks();
-      const size = quick
-        ? { environments: 3, hooks: 30, webhooks: 3 }
-        : { environments: 300, hooks: 3_000, webhooks: 300 };
-      for (const latencyMs of latencies) {
-        daemon.push(
-          await runDaemonScenario({
-            sim,
-            cli: join(bundle.dir, 'cli.js'),
-            workDir: work,
-            size,
-            latencyMs,
-            passes: quick ? 2 : Math.min(runs, 5),
-            log,
-          }),
-        );
-      }
-      for (const latencyMs of latencies) {
-        sourcePoll.push(await runSourcePollScenario({ sim, latencyMs, polls: quick ? 5 : 50, log }));
-      }
-      await ended('daemon', daemonTicks);
-    }
+    const { daemon, sourcePoll } = !only.has('daemon')
+      ? { daemon: [] as DaemonScenarioResult[], sourcePoll: [] as SourcePollResult[] }
+      : await measured('daemon', '6. daemon: no-change passes, idle memory, unchanged source polls', async () => {
+          const daemon: DaemonScenarioResult[] = [];
+          const sourcePoll: SourcePollResult[] = [];
+          for (const latencyMs of latencies) {
+            daemon.push(
+              await runDaemonScenario({
+                sim,
+                cli: join(bundle.dir, 'cli.js'),
+                workDir: work,
+                size: large,
+                latencyMs,
+                passes: quick ? 2 : Math.min(runs, 5),
+                log,
+              }),
+            );
+          }
+          for (const latencyMs of latencies) {
+            sourcePoll.push(await runSourcePollScenario({ sim, latencyMs, polls: quick ? 5 : 50, log }));
+          }
+          return { daemon, sourcePoll };
+        });
 
     machine.loadAtEnd = loadAverage();
     machine.fullSpeedProbeMs = fastest.probeMs;

@@ -3,7 +3,7 @@
 import type { ApplyScenarioResult } from './apply-scenario.js';
 import { RSS_SAMPLES, RSS_SAMPLE_GAP_MS, SETTLE_MS, type DaemonScenarioResult } from './daemon-scenario.js';
 import type { ExportScenarioResult } from './export-scenario.js';
-import { atFullSpeed, FULL_SPEED_TOLERANCE, type Machine } from './machine.js';
+import { atFullSpeed, FULL_SPEED_TOLERANCE, MAX_ATTEMPTS, type Machine, type SetAside } from './machine.js';
 import type { PlanScenarioResult } from './plan-scenario.js';
 import type { PlannerResult } from './planner-scenario.js';
 import type { SchedulerResult } from './scheduler-scenario.js';
@@ -93,14 +93,16 @@ export function renderReport(results: BenchResults): string {
                   : ` then ${check.afterMs.toFixed(0)} ms` +
                     (m.fullSpeedProbeMs === undefined || atFullSpeed(check.afterMs, m.fullSpeedProbeMs)
                       ? ''
-                      : ' (**slowed** by its end)')),
+                      : ' (**slowed** by its end)')) +
+                setAsideNote(m.setAside?.[scenario] ?? []),
             )
             .join(', ') +
             ` against ${(m.fullSpeedProbeMs ?? NaN).toFixed(0)} ms at full speed, the fastest this machine has run it (CPU of a ` +
             'fixed JSON workload in a fresh process per core at once, the slowest; scripts/bench/machine.ts). The host ' +
             'of this virtual machine slows it down at times, by up to half, which the load average does not show: ' +
             `each scenario first waited, for ${waitLimit(m)} at most, until the probe was within ${FULL_SPEED_TOLERANCE}x ` +
-            'of full speed; the probe after it says whether the machine was slowed down while it ran',
+            'of full speed; the probe after it says whether the machine was slowed down while it ran, and a scenario ' +
+            'that ended slowed was measured again (its figures are those of the last attempt)',
         ],
         [
           'CPU taken by the host during each scenario',
@@ -133,6 +135,13 @@ export function renderReport(results: BenchResults): string {
   return parts.join('\n');
 }
 
+/** The attempts of a scenario set aside because the machine ended them slowed, in words. */
+function setAsideNote(attempts: readonly SetAside[]): string {
+  if (attempts.length === 0) return '';
+  const probes = attempts.map((a) => `${a.probeMs.toFixed(0)} ms then ${a.afterMs.toFixed(0)} ms`).join('; ');
+  return ` (measured again: ${attempts.length === 1 ? 'an attempt' : `${attempts.length} attempts`} ended slowed, ${probes})`;
+}
+
 /** The longest wait for full speed, in words. */
 function waitLimit(m: Machine): string {
   const seconds = m.maxWaitSeconds ?? 120;
@@ -161,8 +170,9 @@ within ${FULL_SPEED_TOLERANCE}x of the fastest reading this machine has given (r
 table says what each probe read, how long it waited, and which scenario ran slowed because the machine did not
 recover in time. The host may also slow the machine down while a scenario runs (a no-change plan measured at 398 ms
 in one run and at 495 ms in the next, its child's CPU up from 447 to 581 ms, the probe before it at full speed in
-both), so a probe after each scenario says whether it ended slowed. Waiting chooses when to measure, never which
-runs count: every run of a scenario is in its figures.`;
+both), so a probe after each scenario says whether it ended slowed, and such a scenario is measured again (${MAX_ATTEMPTS}
+attempts at most; the machine table lists those set aside, with their probes). The probes alone decide when to
+measure and which attempt counts, never the figures: every run of the attempt that counts is in its figures.`;
 
 function renderPlan(results: PlanScenarioResult[]): string {
   const out: string[] = [];

@@ -12,6 +12,7 @@ import {
   awaitFullSpeed,
   cpuTicks,
   FULL_SPEED_TOLERANCE,
+  measureAtFullSpeed,
   rememberedFullSpeedMs,
   rememberFullSpeed,
   speedProbeMs,
@@ -267,6 +268,71 @@ describe('the measuring functions, on tiny sizes', () => {
     expect(slowed.fullSpeed).toBe(false);
     expect(slowed.probeMs).toBeGreaterThan(unreachable.probeMs * FULL_SPEED_TOLERANCE);
     expect(log).toEqual([]);
+  });
+
+  it('measures a scenario again when the machine ended it slowed, by the probes alone', async () => {
+    /** A machine whose probe reads these figures in turn, and a scenario that counts its attempts. */
+    const measure = async (readings: number[], attempts: number) => {
+      const probes = [...readings];
+      let runs = 0;
+      const measured = await measureAtFullSpeed(() => Promise.resolve(++runs), {
+        fastest: { probeMs: 50 },
+        maxWaitMs: 0,
+        attempts,
+        log: () => {},
+        probe: () => Promise.resolve(probes.shift() ?? Number.NaN),
+      });
+      expect(probes).toEqual([]);
+      return { ...measured, runs };
+    };
+    // At full speed before and after (within the tolerance of the fastest, 50 ms): measured once.
+    expect(await measure([50, 60], 3)).toMatchObject({
+      result: 1,
+      runs: 1,
+      check: { probeMs: 50, afterMs: 60, fullSpeed: true },
+      setAside: [],
+    });
+    // A single slow reading after it is asked again: a spike (then 55 ms) does not set the attempt aside.
+    expect(await measure([50, 90, 55], 3)).toMatchObject({ runs: 1, check: { afterMs: 55 }, setAside: [] });
+    // Slowed by its end (90 ms, then 95 ms): set aside, measured again, and the second attempt counts.
+    expect(await measure([50, 95, 90, 52, 51], 3)).toMatchObject({
+      result: 2,
+      runs: 2,
+      check: { probeMs: 52, afterMs: 51 },
+      setAside: [{ probeMs: 50, afterMs: 90 }],
+    });
+    // The last attempt counts whatever its probes say: the report marks it slowed.
+    expect(await measure([50, 90, 92, 52, 95, 99], 2)).toMatchObject({
+      result: 2,
+      check: { probeMs: 52, afterMs: 95 },
+      setAside: [{ probeMs: 50, afterMs: 90 }],
+    });
+  });
+
+  it('says in the machine table which attempts were set aside, and whether the one that counts ended slowed', () => {
+    const text = renderReport(
+      reportOf({
+        machine: {
+          ...MACHINE,
+          speed: {
+            plan: { probeMs: 52, waitedMs: 0, fullSpeed: true, afterMs: 51 },
+            apply: { probeMs: 50, waitedMs: 0, fullSpeed: true, afterMs: 95 },
+          },
+          setAside: {
+            plan: [{ probeMs: 50, afterMs: 90 }],
+            apply: [
+              { probeMs: 49, afterMs: 70 },
+              { probeMs: 51, afterMs: 88 },
+            ],
+          },
+          fullSpeedProbeMs: 50,
+        },
+      }),
+    );
+    expect(text).toContain(
+      '| plan 52 ms then 51 ms (measured again: an attempt ended slowed, 50 ms then 90 ms), apply 50 ms then 95 ms ' +
+        '(**slowed** by its end) (measured again: 2 attempts ended slowed, 49 ms then 70 ms; 51 ms then 88 ms) against',
+    );
   });
 
   it('remembers the fastest probe of this machine between runs, and only a faster one', () => {
