@@ -120,20 +120,23 @@ async function main(): Promise<void> {
       if (setAside.length > 0) (machine.setAside ??= {})[scenario] = setAside;
       return result;
     };
+    /** A scenario's figures at each latency, one latency after the other. */
+    const atEachLatency = async <T>(run: (latencyMs: number) => Promise<T>): Promise<T[]> => {
+      const results: T[] = [];
+      for (const latencyMs of latencies) results.push(await run(latencyMs));
+      return results;
+    };
     const large = quick
       ? { environments: 3, hooks: 30, webhooks: 3 }
       : { environments: 300, hooks: 3_000, webhooks: 300 };
 
     const plan: PlanScenarioResult[] = !only.has('plan')
       ? []
-      : await measured('plan', '1. no-change plan', async () => {
-          const results: PlanScenarioResult[] = [];
-          for (const latencyMs of latencies) {
-            const cli = join(bundle.dir, 'cli.js');
-            results.push(await runPlanScenario({ sim, cli, workDir: work, size: large, latencyMs, runs, log }));
-          }
-          return results;
-        });
+      : await measured('plan', '1. no-change plan', () =>
+          atEachLatency((latencyMs) =>
+            runPlanScenario({ sim, cli: join(bundle.dir, 'cli.js'), workDir: work, size: large, latencyMs, runs, log }),
+          ),
+        );
 
     const { planner, scheduler } = !only.has('planner')
       ? { planner: [] as PlannerResult[], scheduler: [] as SchedulerResult[] }
@@ -191,36 +194,22 @@ async function main(): Promise<void> {
 
     const exported: ExportScenarioResult[] = !only.has('export')
       ? []
-      : await measured('export', '5. export', async () => {
-          const results: ExportScenarioResult[] = [];
-          for (const latencyMs of latencies) {
-            const cli = join(bundle.dir, 'cli.js');
-            results.push(await runExportScenario({ sim, cli, size: large, latencyMs, runs, log }));
-          }
-          return results;
-        });
+      : await measured('export', '5. export', () =>
+          atEachLatency((latencyMs) =>
+            runExportScenario({ sim, cli: join(bundle.dir, 'cli.js'), size: large, latencyMs, runs, log }),
+          ),
+        );
 
     const { daemon, sourcePoll } = !only.has('daemon')
       ? { daemon: [] as DaemonScenarioResult[], sourcePoll: [] as SourcePollResult[] }
       : await measured('daemon', '6. daemon: no-change passes, idle memory, unchanged source polls', async () => {
-          const daemon: DaemonScenarioResult[] = [];
-          const sourcePoll: SourcePollResult[] = [];
-          for (const latencyMs of latencies) {
-            daemon.push(
-              await runDaemonScenario({
-                sim,
-                cli: join(bundle.dir, 'cli.js'),
-                workDir: work,
-                size: large,
-                latencyMs,
-                passes: quick ? 2 : Math.min(runs, 5),
-                log,
-              }),
-            );
-          }
-          for (const latencyMs of latencies) {
-            sourcePoll.push(await runSourcePollScenario({ sim, latencyMs, polls: quick ? 5 : 50, log }));
-          }
+          const cli = join(bundle.dir, 'cli.js');
+          const passes = quick ? 2 : Math.min(runs, 5);
+          const daemon = await atEachLatency((latencyMs) =>
+            runDaemonScenario({ sim, cli, workDir: work, size: large, latencyMs, passes, log }),
+          );
+          const polls = quick ? 5 : 50;
+          const sourcePoll = await atEachLatency((latencyMs) => runSourcePollScenario({ sim, latencyMs, polls, log }));
           return { daemon, sourcePoll };
         });
 
