@@ -17,15 +17,7 @@ import {
   type YAMLError,
 } from 'yaml';
 import type { Diagnostic } from '../errors.js';
-import {
-  error,
-  locationAt,
-  MAX_ALIAS_COUNT,
-  readCommonShape,
-  startOfFile,
-  type Path,
-  type SourceFile,
-} from './source.js';
+import { error, locationAt, MAX_ALIAS_COUNT, startOfFile, type Path, type SourceFile } from './source.js';
 /** A desired state nests four levels deep; the limit only stops input built to exhaust the parser. */
 export const MAX_FLOW_DEPTH = 64;
 
@@ -134,12 +126,6 @@ function describeTopLevel(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (value === null) return 'null';
   return `a ${typeof value}`;
-}
-
-/** A file in any shape: the common one through the block reader (ten times as fast), any other through `yaml`. */
-export function parseConfigText(path: string, text: string): ParseResult {
-  const source = readCommonShape(path, text);
-  return source ? { source, diagnostics: [] } : parseYamlDocument(path, text);
 }
 
 /** Any YAML, through the `yaml` library. */

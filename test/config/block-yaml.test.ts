@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { buildLargeState } from '../../src/sim/seed.js';
 import { readBlockYaml } from '../../src/config/block-yaml.js';
-import { parseConfigText, parseYamlDocument } from '../../src/config/parse.js';
+import { parseConfigText } from '../../src/config/load.js';
+import { parseYamlDocument } from '../../src/config/parse.js';
 import { locate, MAX_ALIAS_COUNT, type Path } from '../../src/config/source.js';
 import { configFiles } from '../../scripts/bench/states.js';
 
@@ -33,9 +34,9 @@ function pathsOf(value: unknown, prefix: Path = []): Path[] {
 }
 
 /** Whether the fast reader took `text`; when it did, it must agree with `yaml` in every respect. */
-function compare(text: string): boolean {
-  const fast = parseConfigText('f.yml', text);
+async function compare(text: string): Promise<boolean> {
   if (readBlockYaml(text, MAX_ALIAS_COUNT) === undefined) return false;
+  const fast = await parseConfigText('f.yml', text);
   const full = parseYamlDocument('f.yml', text);
   expect(full.diagnostics, text).toEqual([]);
   expect(fast.diagnostics).toEqual([]);
@@ -51,19 +52,20 @@ function compare(text: string): boolean {
 }
 
 describe('the fast reader of the common config shape', () => {
-  it('reads the examples and the benchmark configs exactly as yaml does', () => {
+  it('reads the examples and the benchmark configs exactly as yaml does', async () => {
     // rollout.yml writes overrides as flow mappings (`{ enforcement: disabled }`), which are left to `yaml`.
     const examples = yamlFiles('examples').filter(
       (file) => !file.includes('workflows') && !file.endsWith('rollout.yml'),
     );
     const files = [...examples, ...yamlFiles('test/fixtures/config')];
-    const taken = files.filter((file) => compare(readFileSync(file, 'utf8')));
+    const taken: string[] = [];
+    for (const file of files) if (await compare(readFileSync(file, 'utf8'))) taken.push(file);
     // The plain ones, at least: the examples and most fixtures.
     expect(taken).toEqual(expect.arrayContaining(examples));
     expect(taken.length).toBeGreaterThan(files.length / 2);
     const bench = configFiles(buildLargeState({ environments: 5, hooks: 40, webhooks: 8 }));
     // The webhooks file shares its event lists through anchors and aliases.
-    expect(bench.map((file) => compare(file.text))).toEqual(bench.map(() => true));
+    expect(await Promise.all(bench.map((file) => compare(file.text)))).toEqual(bench.map(() => true));
   });
 
   it.each([
@@ -81,8 +83,8 @@ describe('the fast reader of the common config shape', () => {
     ['no final newline', 'version: 1\nhooks:\n  - name: a'],
     ['trailing spaces', 'a: b   \nc:   \n  - d   \n'],
     ['a non-breaking space at the end of a value, which is no YAML white space', 'a: b\u00a0\n'],
-  ])('%s: read, and exactly as yaml reads it', (_, text) => {
-    expect(compare(text)).toBe(true);
+  ])('%s: read, and exactly as yaml reads it', async (_, text) => {
+    expect(await compare(text)).toBe(true);
   });
 
   it.each([
@@ -112,10 +114,10 @@ describe('the fast reader of the common config shape', () => {
     ['a colon and space inside a plain scalar', 'a: b: c\n'],
     ['a trailing comma in a flow sequence', 'a: [b, ]\n'],
     ['a sequence in a sequence', 'a:\n  - - b\n'],
-  ])('%s: left to yaml', (_, text) => {
+  ])('%s: left to yaml', async (_, text) => {
     expect(readBlockYaml(text, MAX_ALIAS_COUNT)).toBeUndefined();
     // ...which then reads (or rejects) it as it always did.
-    const parsed = parseConfigText('f.yml', text);
+    const parsed = await parseConfigText('f.yml', text);
     const full = parseYamlDocument('f.yml', text);
     expect(parsed.diagnostics).toEqual(full.diagnostics);
     expect(parsed.source?.data).toEqual(full.source?.data);
@@ -124,7 +126,7 @@ describe('the fast reader of the common config shape', () => {
     );
   });
 
-  it('agrees with yaml on documents a few characters away from the common shape', () => {
+  it('agrees with yaml on documents a few characters away from the common shape', async () => {
     const bases = [
       'version: 1\nprune: false\nhooks:\n  - name: a # c\n    script: "s.sh"\n    events: [push, "pull", x]\n    e: &x [a, b]\n    f: *x\n',
       "a: 'q'\nb:\n- x\n- y: 1\n  z: [ 'a' , b ]\nc: ~\nd: 12\n",
@@ -165,13 +167,13 @@ describe('the fast reader of the common config shape', () => {
         const cut = roll < 0.5 ? 0 : 1;
         text = text.slice(0, at) + (roll < 0.8 && roll >= 0.5 ? '' : ch) + text.slice(at + cut);
       }
-      if (compare(text)) taken++;
+      if (await compare(text)) taken++;
     }
     // Enough of them still in the shape for the comparison to mean something.
     expect(taken).toBeGreaterThan(300);
   });
 
-  it('agrees with yaml on random documents', () => {
+  it('agrees with yaml on random documents', async () => {
     let seed = 7;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
@@ -260,7 +262,7 @@ describe('the fast reader of the common config shape', () => {
         return [line];
       });
       const document = lines.join('\n');
-      if (compare(document)) {
+      if (await compare(document)) {
         taken++;
         if (document.includes('*')) withAliases++;
       }
